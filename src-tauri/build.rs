@@ -1,0 +1,24 @@
+// Declaring the app's commands makes tauri-build generate an `allow-<command>` permission for each, and makes
+// every command unreachable unless a capability grants it (tauri.conf.json grants them to the main window).
+const COMMANDS: &[&str] = &[
+    "list_models",
+    "get_summary",
+    "get_model_details",
+    "deploy_model",
+    "promote_model",
+    "rollback_model",
+    "run_tests",
+    "archive_model",
+    "list_ab_tests",
+    "start_ab_test",
+    "stop_ab_test",
+    "export_models_csv",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed");
+}

@@ -1,0 +1,50 @@
+//! Tauri commands: each one hands its request to the registry core on a blocking thread and maps the error.
+//! No logic lives here. To add a command: write the core method, a few-line wrapper in the domain's file,
+//! list it in `handler()`, in `build.rs` and in the main window's capability in `tauri.conf.json`.
+
+mod ab_tests;
+mod export;
+mod models;
+
+use modelops_core::{ErrorCode, Registry};
+use tauri::ipc::Invoke;
+use tauri::Runtime;
+
+use crate::error::IpcError;
+use crate::state::AppState;
+
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        models::list_models,
+        models::get_summary,
+        models::get_model_details,
+        models::deploy_model,
+        models::promote_model,
+        models::rollback_model,
+        models::run_tests,
+        models::archive_model,
+        ab_tests::list_ab_tests,
+        ab_tests::start_ab_test,
+        ab_tests::stop_ab_test,
+        export::export_models_csv,
+    ]
+}
+
+/// Runs `f` on tokio's blocking pool: SQLite calls block, and neither the main (UI) thread nor an async
+/// worker may wait on them.
+async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, IpcError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Registry) -> modelops_core::Result<T> + Send + 'static,
+{
+    let registry = state.registry()?;
+    tauri::async_runtime::spawn_blocking(move || f(&registry))
+        .await
+        .map_err(|e| {
+            IpcError::new(
+                ErrorCode::Internal,
+                format!("The registry task failed: {e}"),
+            )
+        })?
+        .map_err(IpcError::from)
+}

@@ -1,0 +1,67 @@
+use modelops_core::types::{
+    DeployRequest, ModelDetails, ModelList, ModelRef, RollbackResult, Summary, TestRun,
+    TransitionResult,
+};
+use tauri::State;
+
+use super::blocking;
+use crate::error::IpcError;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn list_models(state: State<'_, AppState>) -> Result<ModelList, IpcError> {
+    blocking(&state, |r| r.list_models()).await
+}
+
+#[tauri::command]
+pub async fn get_summary(state: State<'_, AppState>) -> Result<Summary, IpcError> {
+    blocking(&state, |r| r.summary()).await
+}
+
+#[tauri::command]
+pub async fn get_model_details(
+    state: State<'_, AppState>,
+    request: ModelRef,
+) -> Result<ModelDetails, IpcError> {
+    blocking(&state, move |r| r.model_details(&request.model_id)).await
+}
+
+#[tauri::command]
+pub async fn deploy_model(
+    state: State<'_, AppState>,
+    request: DeployRequest,
+) -> Result<TransitionResult, IpcError> {
+    blocking(&state, move |r| {
+        r.deploy(&request.model_id, request.target_env)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn promote_model(
+    state: State<'_, AppState>,
+    request: ModelRef,
+) -> Result<TransitionResult, IpcError> {
+    blocking(&state, move |r| r.promote(&request.model_id)).await
+}
+
+#[tauri::command]
+pub async fn rollback_model(
+    state: State<'_, AppState>,
+    request: ModelRef,
+) -> Result<RollbackResult, IpcError> {
+    blocking(&state, move |r| r.rollback(&request.model_id)).await
+}
+
+#[tauri::command]
+pub async fn run_tests(state: State<'_, AppState>, request: ModelRef) -> Result<TestRun, IpcError> {
+    blocking(&state, move |r| r.run_tests(&request.model_id)).await
+}
+
+#[tauri::command]
+pub async fn archive_model(
+    state: State<'_, AppState>,
+    request: ModelRef,
+) -> Result<TransitionResult, IpcError> {
+    blocking(&state, move |r| r.archive(&request.model_id)).await
+}

@@ -1,0 +1,119 @@
+//! Errors of the registry. `ErrorCode` is what the UI branches on; add a code only when the UI needs to tell
+//! that case apart. The message is written for the user and reaches the toast unchanged.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::types::Status;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// No model / A/B test with that id.
+    NotFound,
+    /// The lifecycle does not allow that action from the model's current state.
+    IllegalTransition,
+    /// Rollback asked of a model whose current version is its first.
+    NoPreviousVersion,
+    /// A value out of range or malformed (split outside 1–99, same model twice, bad path, ...).
+    InvalidInput,
+    /// The action clashes with other state (e.g. a model already in a running A/B test).
+    Conflict,
+    /// The registry file was written by a newer ModelOps; it was not touched.
+    SchemaTooNew,
+    /// The registry file is not a SQLite database or is damaged.
+    CorruptDatabase,
+    /// Reading or writing a file failed (export target, data directory).
+    Io,
+    /// Anything else; the message carries the cause.
+    Internal,
+}
+
+pub type Result<T, E = RegistryError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("No model with id \"{0}\".")]
+    ModelNotFound(String),
+
+    #[error("No A/B test with id \"{0}\".")]
+    AbTestNotFound(String),
+
+    #[error("Can't {action} {model}: {reason}")]
+    IllegalTransition {
+        model: String,
+        action: &'static str,
+        from: Status,
+        reason: String,
+    },
+
+    #[error("Can't roll back {model}: {version} is its first version, there is no previous one.")]
+    NoPreviousVersion { model: String, version: String },
+
+    #[error("{0}")]
+    InvalidInput(String),
+
+    #[error("{0}")]
+    Conflict(String),
+
+    #[error(
+        "This registry was written by a newer version of ModelOps (schema {found}; this build knows up to \
+         {supported}). It was left untouched: update ModelOps to open it."
+    )]
+    SchemaTooNew { found: i64, supported: i64 },
+
+    #[error("The registry file {path} is not a ModelOps database or is damaged ({detail}). It was left untouched.")]
+    CorruptDatabase { path: String, detail: String },
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("Database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("Schema migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+
+    #[error("CSV error: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+impl RegistryError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            RegistryError::ModelNotFound(_) | RegistryError::AbTestNotFound(_) => {
+                ErrorCode::NotFound
+            }
+            RegistryError::IllegalTransition { .. } => ErrorCode::IllegalTransition,
+            RegistryError::NoPreviousVersion { .. } => ErrorCode::NoPreviousVersion,
+            RegistryError::InvalidInput(_) => ErrorCode::InvalidInput,
+            RegistryError::Conflict(_) => ErrorCode::Conflict,
+            RegistryError::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            RegistryError::CorruptDatabase { .. } => ErrorCode::CorruptDatabase,
+            RegistryError::Io { .. } => ErrorCode::Io,
+            RegistryError::Sqlite(e) if is_corruption(e) => ErrorCode::CorruptDatabase,
+            RegistryError::Sqlite(_) | RegistryError::Migration(_) => ErrorCode::Internal,
+            RegistryError::Csv(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => ErrorCode::Io,
+            RegistryError::Csv(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        RegistryError::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+pub(crate) fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}

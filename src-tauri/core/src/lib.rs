@@ -1,0 +1,16 @@
+//! The ModelOps registry core: a SQLite-backed registry of machine-learning models and their lifecycle.
+//!
+//! Plain Rust with no Tauri dependency, so the desktop app, a CLI or tests can drive it alike. Start at
+//! [`Registry`]; the wire types are in [`types`], the lifecycle table in [`lifecycle`].
+
+pub mod checks;
+pub mod db;
+pub mod error;
+pub mod export;
+pub mod lifecycle;
+pub mod registry;
+mod seed;
+pub mod types;
+
+pub use error::{ErrorCode, RegistryError, Result};
+pub use registry::Registry;

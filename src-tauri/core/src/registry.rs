@@ -1,0 +1,815 @@
+//! `Registry`: every operation the app offers, each one a single transaction.
+//!
+//! Writes take the write lock up front (`BEGIN IMMEDIATE`), read the state they decide on inside that
+//! transaction, and record an event beside the change, so a refused action leaves nothing behind and a
+//! concurrent writer cannot slip in between the check and the write.
+//!
+//! To add an operation: validate input first, then `self.write(|tx| ...)`, load what you decide on with the
+//! helpers at the bottom, change it, `insert_event`, and return a wire type from `types.rs`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+
+use crate::checks::{self, Observed};
+use crate::db;
+use crate::error::{RegistryError, Result};
+use crate::lifecycle::{self, Action};
+use crate::seed;
+use crate::types::*;
+
+/// How many events and test runs the details view carries.
+pub const DETAIL_EVENTS_LIMIT: u32 = 50;
+pub const DETAIL_TEST_RUNS_LIMIT: u32 = 20;
+
+/// The registry: one SQLite connection. A desktop registry has one user and short transactions, so one
+/// connection behind a mutex is enough (ADR 0002); callers run it off the UI and async threads.
+pub struct Registry {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl Registry {
+    /// Opens or creates the registry file, migrates it, and seeds the demo models on first start.
+    pub fn open(path: &Path) -> Result<Registry> {
+        let conn = db::open_file(path)?;
+        let reg = Registry {
+            conn: Mutex::new(conn),
+            path: Some(path.to_owned()),
+        };
+        reg.write(|tx| seed::seed_if_new(tx, Utc::now()))?;
+        Ok(reg)
+    }
+
+    /// A seeded registry in memory, for tests.
+    pub fn open_in_memory() -> Result<Registry> {
+        let reg = Registry {
+            conn: Mutex::new(db::open_in_memory()?),
+            path: None,
+        };
+        reg.write(|tx| seed::seed_if_new(tx, Utc::now()))?;
+        Ok(reg)
+    }
+
+    /// An empty registry in memory (schema, no demo data), for tests.
+    pub fn open_in_memory_empty() -> Result<Registry> {
+        Ok(Registry {
+            conn: Mutex::new(db::open_in_memory()?),
+            path: None,
+        })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(db::schema_version(&self.lock())?)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a transaction open (it rolls back on drop), so the
+        // connection is still sound: take it back rather than failing every later call.
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        // A deferred transaction gives the reads one consistent snapshot.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        f(&tx)
+    }
+
+    // ----- reads -----
+
+    pub fn list_models(&self) -> Result<ModelList> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(&format!("{MODEL_SELECT} ORDER BY m.rowid"))?;
+            let models = stmt
+                .query_map([], model_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(ModelList {
+                total: models.len() as u32,
+                models,
+                timestamp: Utc::now(),
+            })
+        })
+    }
+
+    pub fn get_model(&self, model_id: &str) -> Result<Model> {
+        self.read(|tx| load_model(tx, model_id))
+    }
+
+    pub fn summary(&self) -> Result<Summary> {
+        self.read(|tx| {
+            let (total, development, staging, production, archived) = tx.query_row(
+                "SELECT count(*),
+                        coalesce(sum(status = 'development'), 0), coalesce(sum(status = 'staging'), 0),
+                        coalesce(sum(status = 'production'), 0), coalesce(sum(status = 'archived'), 0)
+                 FROM models",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?;
+            let running_ab_tests =
+                tx.query_row("SELECT count(*) FROM ab_tests WHERE status = 'running'", [], |r| {
+                    r.get(0)
+                })?;
+            let production_avg_accuracy = tx.query_row(
+                "SELECT avg(v.accuracy) FROM models m JOIN model_versions v ON v.id = m.current_version_id
+                 WHERE m.status = 'production'",
+                [],
+                |r| r.get(0),
+            )?;
+            let failing_tests = tx.query_row(
+                "SELECT count(*) FROM models m
+                 JOIN test_runs t ON t.id = (SELECT max(id) FROM test_runs WHERE version_id = m.current_version_id)
+                 WHERE m.status <> 'archived' AND t.passed < t.total",
+                [],
+                |r| r.get(0),
+            )?;
+            let untested = tx.query_row(
+                "SELECT count(*) FROM models m WHERE m.status <> 'archived'
+                 AND NOT EXISTS (SELECT 1 FROM test_runs t WHERE t.version_id = m.current_version_id)",
+                [],
+                |r| r.get(0),
+            )?;
+            Ok(Summary {
+                total,
+                development,
+                staging,
+                production,
+                archived,
+                running_ab_tests,
+                production_avg_accuracy,
+                failing_tests,
+                untested,
+            })
+        })
+    }
+
+    pub fn model_details(&self, model_id: &str) -> Result<ModelDetails> {
+        self.read(|tx| {
+            let model = load_model(tx, model_id)?;
+            let thresholds = load_thresholds(tx, model_id)?;
+            let versions = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT v.version, v.accuracy, v.latency_ms, v.throughput_rps, v.uptime_pct,
+                            v.ai_confidence, v.error_rate, v.size_bytes, v.created_at,
+                            v.id = m.current_version_id, v.is_demo
+                     FROM model_versions v JOIN models m ON m.id = v.model_id
+                     WHERE v.model_id = ?1 ORDER BY v.seq DESC",
+                )?;
+                let rows = stmt.query_map([model_id], |r| {
+                    let size_bytes: i64 = r.get(7)?;
+                    Ok(VersionInfo {
+                        version: r.get(0)?,
+                        accuracy: r.get(1)?,
+                        latency: r.get(2)?,
+                        throughput: r.get(3)?,
+                        uptime: r.get(4)?,
+                        ai_confidence: r.get(5)?,
+                        error_rate: r.get(6)?,
+                        size: format_size(size_bytes),
+                        size_bytes,
+                        created_at: r.get(8)?,
+                        is_current: r.get(9)?,
+                        is_demo: r.get(10)?,
+                    })
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            let events = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT id, at, model_id, action, from_status, to_status, from_version, to_version, detail
+                     FROM events WHERE model_id = ?1 ORDER BY id DESC LIMIT ?2",
+                )?;
+                let rows = stmt.query_map(params![model_id, DETAIL_EVENTS_LIMIT], event_from_row)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            let test_runs = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT t.id FROM test_runs t WHERE t.model_id = ?1 ORDER BY t.id DESC LIMIT ?2",
+                )?;
+                let ids = stmt
+                    .query_map(params![model_id, DETAIL_TEST_RUNS_LIMIT], |r| r.get::<_, i64>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                ids.into_iter().map(|id| load_test_run(tx, id)).collect::<Result<Vec<_>>>()?
+            };
+            let ab_tests = {
+                let mut stmt = tx.prepare_cached(&format!(
+                    "{AB_SELECT} WHERE t.model_a = ?1 OR t.model_b = ?1 ORDER BY t.started_at DESC, t.rowid DESC"
+                ))?;
+                let rows = stmt.query_map([model_id], ab_test_from_row)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            Ok(ModelDetails { model, thresholds, versions, events, test_runs, ab_tests })
+        })
+    }
+
+    /// Running tests first, then the rest; newest first within each.
+    pub fn list_ab_tests(&self) -> Result<Vec<AbTest>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(&format!(
+                "{AB_SELECT} ORDER BY t.status = 'running' DESC, t.started_at DESC, t.rowid DESC"
+            ))?;
+            let rows = stmt.query_map([], ab_test_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    // ----- lifecycle -----
+
+    pub fn promote(&self, model_id: &str) -> Result<TransitionResult> {
+        self.transition(model_id, Action::Promote)
+    }
+
+    pub fn deploy(&self, model_id: &str, target: DeployTarget) -> Result<TransitionResult> {
+        let action = match target {
+            DeployTarget::Staging => Action::DeployStaging,
+            DeployTarget::Production => Action::DeployProduction,
+        };
+        self.transition(model_id, action)
+    }
+
+    pub fn archive(&self, model_id: &str) -> Result<TransitionResult> {
+        self.transition(model_id, Action::Archive)
+    }
+
+    fn transition(&self, model_id: &str, action: Action) -> Result<TransitionResult> {
+        self.write(|tx| {
+            let now = Utc::now();
+            let state = load_state(tx, model_id)?;
+            let to = lifecycle::next_status(model_id, state.status, action)?;
+            if action == Action::Archive {
+                if let Some(test_id) = running_ab_test_of(tx, model_id)? {
+                    return Err(RegistryError::Conflict(format!(
+                        "Can't archive {model_id}: it is in the running A/B test {test_id}. Stop that test first."
+                    )));
+                }
+            }
+            let deployed = matches!(to, Status::Staging | Status::Production);
+            tx.execute(
+                "UPDATE models SET status = ?1, deployed_at = CASE WHEN ?2 THEN ?3 ELSE deployed_at END
+                 WHERE id = ?4",
+                params![to.as_str(), deployed, now, model_id],
+            )?;
+            let event_action = match action {
+                Action::Promote => EventAction::Promoted,
+                Action::DeployStaging | Action::DeployProduction => EventAction::Deployed,
+                Action::Archive => EventAction::Archived,
+            };
+            insert_event(
+                tx,
+                &NewEvent {
+                    at: now,
+                    model_id,
+                    action: event_action,
+                    from_status: Some(state.status),
+                    to_status: Some(to),
+                    from_version: Some(&state.version),
+                    to_version: Some(&state.version),
+                    detail: None,
+                },
+            )?;
+            let model = load_model(tx, model_id)?;
+            let message = match action {
+                Action::Promote => format!("{} {} promoted to staging.", model.name, model.version),
+                Action::DeployStaging => format!("{} {} deployed to staging.", model.name, model.version),
+                Action::DeployProduction => {
+                    format!("{} {} deployed to production.", model.name, model.version)
+                }
+                Action::Archive => format!("{} archived.", model.name),
+            };
+            Ok(TransitionResult { model, from: state.status, to, message })
+        })
+    }
+
+    /// Makes the version registered before the current one current again: its version string and its
+    /// metrics, which live on the version. The status stays; a deployed model counts as redeployed.
+    pub fn rollback(&self, model_id: &str) -> Result<RollbackResult> {
+        self.write(|tx| {
+            let now = Utc::now();
+            let state = load_state(tx, model_id)?;
+            lifecycle::ensure_active(model_id, state.status, "roll back")?;
+            let previous: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, version FROM model_versions WHERE model_id = ?1 AND seq < ?2
+                     ORDER BY seq DESC LIMIT 1",
+                    params![model_id, state.seq],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((previous_id, previous_version)) = previous else {
+                return Err(RegistryError::NoPreviousVersion {
+                    model: model_id.to_owned(),
+                    version: state.version,
+                });
+            };
+            tx.execute(
+                "UPDATE models SET current_version_id = ?1,
+                     deployed_at = CASE WHEN status IN ('staging', 'production') THEN ?2 ELSE deployed_at END
+                 WHERE id = ?3",
+                params![previous_id, now, model_id],
+            )?;
+            insert_event(
+                tx,
+                &NewEvent {
+                    at: now,
+                    model_id,
+                    action: EventAction::RolledBack,
+                    from_status: Some(state.status),
+                    to_status: Some(state.status),
+                    from_version: Some(&state.version),
+                    to_version: Some(&previous_version),
+                    detail: None,
+                },
+            )?;
+            let model = load_model(tx, model_id)?;
+            let message =
+                format!("{} rolled back from {} to {}.", model.name, state.version, previous_version);
+            Ok(RollbackResult {
+                model,
+                rolled_back_from: state.version,
+                rolled_back_to: previous_version,
+                message,
+            })
+        })
+    }
+
+    /// Checks the current version's metrics against the model's thresholds and stores the run.
+    pub fn run_tests(&self, model_id: &str) -> Result<TestRun> {
+        self.write(|tx| {
+            let now = Utc::now();
+            let state = load_state(tx, model_id)?;
+            lifecycle::ensure_active(model_id, state.status, "test")?;
+            let observed = tx.query_row(
+                "SELECT accuracy, latency_ms, error_rate, uptime_pct, ai_confidence
+                 FROM model_versions WHERE id = ?1",
+                [state.version_id],
+                |r| {
+                    Ok(Observed {
+                        accuracy: r.get(0)?,
+                        latency: r.get(1)?,
+                        error_rate: r.get(2)?,
+                        uptime: r.get(3)?,
+                        ai_confidence: r.get(4)?,
+                    })
+                },
+            )?;
+            let thresholds = load_thresholds(tx, model_id)?;
+            let results = checks::evaluate(&observed, &thresholds);
+            let passed = results.iter().filter(|c| c.passed).count() as u32;
+            let total = results.len() as u32;
+            tx.execute(
+                "INSERT INTO test_runs (model_id, version_id, run_at, passed, total) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![model_id, state.version_id, now, passed, total],
+            )?;
+            let run_id = tx.last_insert_rowid();
+            {
+                let mut stmt = tx.prepare_cached(
+                    "INSERT INTO test_checks (run_id, position, metric, comparator, observed, threshold, passed)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?;
+                for (i, c) in results.iter().enumerate() {
+                    stmt.execute(params![
+                        run_id,
+                        i as i64,
+                        checks::metric_key(c.metric),
+                        checks::comparator_key(c.comparator),
+                        c.observed,
+                        c.threshold,
+                        c.passed
+                    ])?;
+                }
+            }
+            tx.execute("UPDATE models SET last_tested_at = ?1 WHERE id = ?2", params![now, model_id])?;
+            let detail = format!("{passed}/{total} checks passed");
+            insert_event(
+                tx,
+                &NewEvent {
+                    at: now,
+                    model_id,
+                    action: EventAction::Tested,
+                    from_status: None,
+                    to_status: None,
+                    from_version: None,
+                    to_version: Some(&state.version),
+                    detail: Some(&detail),
+                },
+            )?;
+            load_test_run(tx, run_id)
+        })
+    }
+
+    // ----- A/B tests -----
+
+    pub fn start_ab_test(&self, req: &StartAbTestRequest) -> Result<AbTest> {
+        if !(1..=99).contains(&req.traffic_split) {
+            return Err(RegistryError::InvalidInput(format!(
+                "Traffic split must be between 1 and 99 percent; got {}.",
+                req.traffic_split
+            )));
+        }
+        if req.model_a == req.model_b {
+            return Err(RegistryError::InvalidInput(format!(
+                "An A/B test needs two different models; both sides are {}.",
+                req.model_a
+            )));
+        }
+        self.write(|tx| {
+            let now = Utc::now();
+            let a = load_state(tx, &req.model_a)?;
+            let b = load_state(tx, &req.model_b)?;
+            for (id, st) in [(&req.model_a, &a), (&req.model_b, &b)] {
+                lifecycle::ensure_active(id, st.status, "start an A/B test with")?;
+                if let Some(test_id) = running_ab_test_of(tx, id)? {
+                    return Err(RegistryError::Conflict(format!(
+                        "{id} is already in the running A/B test {test_id}. Stop it first."
+                    )));
+                }
+            }
+            let id = format!("ab-test-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+            tx.execute(
+                "INSERT INTO ab_tests (id, model_a, version_a_id, model_b, version_b_id, traffic_split, status,
+                     started_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7)",
+                params![id, req.model_a, a.version_id, req.model_b, b.version_id, req.traffic_split, now],
+            )?;
+            let split_b = req.traffic_split;
+            let split_a = 100 - split_b;
+            for (model_id, st, other) in [(&req.model_a, &a, &req.model_b), (&req.model_b, &b, &req.model_a)] {
+                let detail = format!("{id}: {} {split_a}% vs {} {split_b}% (against {other})", req.model_a, req.model_b);
+                insert_event(
+                    tx,
+                    &NewEvent {
+                        at: now,
+                        model_id,
+                        action: EventAction::AbTestStarted,
+                        from_status: None,
+                        to_status: None,
+                        from_version: None,
+                        to_version: Some(&st.version),
+                        detail: Some(&detail),
+                    },
+                )?;
+            }
+            load_ab_test(tx, &id)
+        })
+    }
+
+    pub fn stop_ab_test(&self, test_id: &str) -> Result<AbTest> {
+        self.write(|tx| {
+            let now = Utc::now();
+            let test = load_ab_test(tx, test_id)?;
+            if test.status == AbTestStatus::Stopped {
+                return Err(RegistryError::Conflict(format!(
+                    "A/B test {test_id} is already stopped."
+                )));
+            }
+            tx.execute(
+                "UPDATE ab_tests SET status = 'stopped', stopped_at = ?1 WHERE id = ?2",
+                params![now, test_id],
+            )?;
+            let detail = format!("{test_id} stopped");
+            for model_id in [&test.model_a, &test.model_b] {
+                insert_event(
+                    tx,
+                    &NewEvent {
+                        at: now,
+                        model_id,
+                        action: EventAction::AbTestStopped,
+                        from_status: None,
+                        to_status: None,
+                        from_version: None,
+                        to_version: None,
+                        detail: Some(&detail),
+                    },
+                )?;
+            }
+            load_ab_test(tx, test_id)
+        })
+    }
+
+    // ----- export -----
+
+    /// Writes every model (every column of the table) as CSV to `out`, streaming rows from SQLite.
+    pub fn write_csv<W: std::io::Write>(&self, out: W) -> Result<u32> {
+        self.read(|tx| crate::export::write_models_csv(tx, out))
+    }
+
+    /// Exports to `path` atomically: a temporary file beside it is renamed over the target once complete,
+    /// so a failed export never leaves a half-written file.
+    pub fn export_csv(&self, path: &Path) -> Result<ExportResult> {
+        crate::export::export_to_path(self, path)
+    }
+
+    /// A digest of every row of every table: equal before and after means nothing changed. For tests and
+    /// for checking that a refused action left the database alone.
+    pub fn content_fingerprint(&self) -> Result<String> {
+        self.read(|tx| {
+            let mut out = String::new();
+            for table in [
+                "meta",
+                "models",
+                "model_versions",
+                "test_runs",
+                "test_checks",
+                "ab_tests",
+                "events",
+            ] {
+                let mut stmt = tx.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+                let cols = stmt.column_count();
+                let mut rows = stmt.query([])?;
+                out.push_str(table);
+                out.push('\n');
+                while let Some(row) = rows.next()? {
+                    for i in 0..cols {
+                        let v: rusqlite::types::Value = row.get(i)?;
+                        out.push_str(&format!("{v:?}|"));
+                    }
+                    out.push('\n');
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+// ----- row helpers -----
+
+const MODEL_SELECT: &str = "
+    SELECT m.id, m.name, v.version, m.status, v.accuracy, v.latency_ms, v.throughput_rps, v.uptime_pct,
+           m.framework, v.size_bytes, v.ai_confidence, v.error_rate, m.deployed_at, m.last_tested_at,
+           (SELECT pv.version FROM model_versions pv
+             WHERE pv.model_id = m.id AND pv.seq < v.seq ORDER BY pv.seq DESC LIMIT 1),
+           lt.passed, lt.total, v.is_demo OR m.is_demo
+    FROM models m
+    JOIN model_versions v ON v.id = m.current_version_id
+    LEFT JOIN test_runs lt ON lt.id = (SELECT max(id) FROM test_runs WHERE version_id = v.id)";
+
+fn model_from_row(r: &Row<'_>) -> rusqlite::Result<Model> {
+    let status: String = r.get(3)?;
+    let size_bytes: i64 = r.get(9)?;
+    let version: String = r.get(2)?;
+    let last_test = match (r.get::<_, Option<u32>>(15)?, r.get::<_, Option<u32>>(16)?) {
+        (Some(passed), Some(total)) => Some(TestSummary {
+            passed,
+            total,
+            version: version.clone(),
+        }),
+        _ => None,
+    };
+    Ok(Model {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        version,
+        status: parse_status(3, &status)?,
+        accuracy: r.get(4)?,
+        latency: r.get(5)?,
+        throughput: r.get(6)?,
+        uptime: r.get(7)?,
+        framework: r.get(8)?,
+        size: format_size(size_bytes),
+        size_bytes,
+        ai_confidence: r.get(10)?,
+        error_rate: r.get(11)?,
+        deployed_at: r.get(12)?,
+        last_tested_at: r.get(13)?,
+        previous_version: r.get(14)?,
+        last_test,
+        is_demo: r.get(17)?,
+    })
+}
+
+fn parse_status(col: usize, s: &str) -> rusqlite::Result<Status> {
+    Status::parse(s).ok_or_else(|| bad_value(col, format!("unknown status {s:?}")))
+}
+
+fn bad_value(col: usize, msg: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, msg.into())
+}
+
+pub(crate) fn load_model(conn: &Connection, model_id: &str) -> Result<Model> {
+    let mut stmt = conn.prepare_cached(&format!("{MODEL_SELECT} WHERE m.id = ?1"))?;
+    stmt.query_row([model_id], model_from_row)
+        .optional()?
+        .ok_or_else(|| RegistryError::ModelNotFound(model_id.to_owned()))
+}
+
+/// What a write decides on: the model's state and current version.
+struct ModelState {
+    status: Status,
+    version_id: i64,
+    version: String,
+    seq: i64,
+}
+
+fn load_state(conn: &Connection, model_id: &str) -> Result<ModelState> {
+    let row = conn
+        .query_row(
+            "SELECT m.status, v.id, v.version, v.seq FROM models m
+             JOIN model_versions v ON v.id = m.current_version_id WHERE m.id = ?1",
+            [model_id],
+            |r| {
+                let status: String = r.get(0)?;
+                Ok(ModelState {
+                    status: parse_status(0, &status)?,
+                    version_id: r.get(1)?,
+                    version: r.get(2)?,
+                    seq: r.get(3)?,
+                })
+            },
+        )
+        .optional()?;
+    row.ok_or_else(|| RegistryError::ModelNotFound(model_id.to_owned()))
+}
+
+fn load_thresholds(conn: &Connection, model_id: &str) -> Result<Thresholds> {
+    conn.query_row(
+        "SELECT min_accuracy, max_latency_ms, max_error_rate, min_uptime_pct, min_ai_confidence
+         FROM models WHERE id = ?1",
+        [model_id],
+        |r| {
+            Ok(Thresholds {
+                min_accuracy: r.get(0)?,
+                max_latency: r.get(1)?,
+                max_error_rate: r.get(2)?,
+                min_uptime: r.get(3)?,
+                min_ai_confidence: r.get(4)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| RegistryError::ModelNotFound(model_id.to_owned()))
+}
+
+fn running_ab_test_of(conn: &Connection, model_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM ab_tests WHERE status = 'running' AND (model_a = ?1 OR model_b = ?1) LIMIT 1",
+            [model_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn load_test_run(conn: &Connection, run_id: i64) -> Result<TestRun> {
+    let (model_id, version, run_at, passed, total): (String, String, DateTime<Utc>, u32, u32) =
+        conn.query_row(
+            "SELECT t.model_id, v.version, t.run_at, t.passed, t.total
+             FROM test_runs t JOIN model_versions v ON v.id = t.version_id WHERE t.id = ?1",
+            [run_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT metric, comparator, observed, threshold, passed FROM test_checks
+         WHERE run_id = ?1 ORDER BY position",
+    )?;
+    let checks = stmt
+        .query_map([run_id], |r| {
+            let metric: String = r.get(0)?;
+            let comparator: String = r.get(1)?;
+            Ok(CheckResult {
+                metric: checks::parse_metric(&metric)
+                    .ok_or_else(|| bad_value(0, format!("unknown metric {metric:?}")))?,
+                comparator: match comparator.as_str() {
+                    ">=" => Comparator::AtLeast,
+                    "<=" => Comparator::AtMost,
+                    other => return Err(bad_value(1, format!("unknown comparator {other:?}"))),
+                },
+                observed: r.get(2)?,
+                threshold: r.get(3)?,
+                passed: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let success_rate = if total == 0 {
+        0.0
+    } else {
+        f64::from(passed) / f64::from(total)
+    };
+    Ok(TestRun {
+        id: run_id,
+        model_id,
+        version,
+        run_at,
+        passed,
+        total,
+        success_rate,
+        checks,
+    })
+}
+
+const AB_SELECT: &str = "
+    SELECT t.id, t.model_a, ma.name, va.version, t.model_b, mb.name, vb.version, t.traffic_split, t.status,
+           t.started_at, t.stopped_at
+    FROM ab_tests t
+    JOIN models ma ON ma.id = t.model_a JOIN model_versions va ON va.id = t.version_a_id
+    JOIN models mb ON mb.id = t.model_b JOIN model_versions vb ON vb.id = t.version_b_id";
+
+fn ab_test_from_row(r: &Row<'_>) -> rusqlite::Result<AbTest> {
+    let status: String = r.get(8)?;
+    Ok(AbTest {
+        id: r.get(0)?,
+        model_a: r.get(1)?,
+        model_a_name: r.get(2)?,
+        version_a: r.get(3)?,
+        model_b: r.get(4)?,
+        model_b_name: r.get(5)?,
+        version_b: r.get(6)?,
+        traffic_split: r.get(7)?,
+        status: match status.as_str() {
+            "running" => AbTestStatus::Running,
+            "stopped" => AbTestStatus::Stopped,
+            other => return Err(bad_value(8, format!("unknown A/B test status {other:?}"))),
+        },
+        started_at: r.get(9)?,
+        stopped_at: r.get(10)?,
+    })
+}
+
+fn load_ab_test(conn: &Connection, test_id: &str) -> Result<AbTest> {
+    let mut stmt = conn.prepare_cached(&format!("{AB_SELECT} WHERE t.id = ?1"))?;
+    stmt.query_row([test_id], ab_test_from_row)
+        .optional()?
+        .ok_or_else(|| RegistryError::AbTestNotFound(test_id.to_owned()))
+}
+
+fn event_from_row(r: &Row<'_>) -> rusqlite::Result<Event> {
+    let action: String = r.get(3)?;
+    let opt_status = |col: usize| -> rusqlite::Result<Option<Status>> {
+        match r.get::<_, Option<String>>(col)? {
+            Some(s) => parse_status(col, &s).map(Some),
+            None => Ok(None),
+        }
+    };
+    Ok(Event {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        model_id: r.get(2)?,
+        action: EventAction::parse(&action)
+            .ok_or_else(|| bad_value(3, format!("unknown event action {action:?}")))?,
+        from_status: opt_status(4)?,
+        to_status: opt_status(5)?,
+        from_version: r.get(6)?,
+        to_version: r.get(7)?,
+        detail: r.get(8)?,
+    })
+}
+
+/// An event to append; every write records one beside its change.
+pub(crate) struct NewEvent<'a> {
+    pub at: DateTime<Utc>,
+    pub model_id: &'a str,
+    pub action: EventAction,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    pub from_version: Option<&'a str>,
+    pub to_version: Option<&'a str>,
+    pub detail: Option<&'a str>,
+}
+
+pub(crate) fn insert_event(conn: &Connection, e: &NewEvent<'_>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO events (at, model_id, action, from_status, to_status, from_version, to_version, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        e.at,
+        e.model_id,
+        e.action.as_str(),
+        e.from_status.map(Status::as_str),
+        e.to_status.map(Status::as_str),
+        e.from_version,
+        e.to_version,
+        e.detail
+    ])?;
+    Ok(())
+}
+
+/// Decimal units like the seed ("2.5GB", "850MB").
+pub fn format_size(bytes: i64) -> String {
+    const UNITS: [(&str, f64); 4] = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)];
+    let b = bytes as f64;
+    for (unit, scale) in UNITS {
+        if b >= scale {
+            let v = b / scale;
+            let s = format!("{v:.1}");
+            let s = s.strip_suffix(".0").unwrap_or(&s);
+            return format!("{s}{unit}");
+        }
+    }
+    format!("{bytes}B")
+}

@@ -1,0 +1,242 @@
+//! The four demo models of the app this one replaces (model-1 … model-4, with the seed's names, versions and
+//! statuses). model-1's current metrics are the seed's own; every other number is illustrative. All of it is
+//! flagged `is_demo`, and the UI labels it "Demo".
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Transaction};
+
+use crate::error::Result;
+use crate::registry::{insert_event, NewEvent};
+use crate::types::{EventAction, Status};
+
+struct DemoVersion {
+    version: &'static str,
+    accuracy: f64,
+    latency_ms: f64,
+    throughput_rps: f64,
+    uptime_pct: f64,
+    ai_confidence: f64,
+    error_rate: f64,
+    size_bytes: i64,
+    age_days: i64,
+}
+
+struct DemoModel {
+    id: &'static str,
+    name: &'static str,
+    framework: &'static str,
+    status: Status,
+    deployed_days_ago: Option<i64>,
+    /// Oldest first; the last one is current.
+    versions: &'static [DemoVersion],
+}
+
+const GB: i64 = 1_000_000_000;
+const MB: i64 = 1_000_000;
+
+const DEMO: &[DemoModel] = &[
+    DemoModel {
+        id: "model-1",
+        name: "TGNN - Attack Surface Model",
+        framework: "MindSpore",
+        status: Status::Production,
+        deployed_days_ago: Some(3),
+        versions: &[
+            DemoVersion {
+                version: "2.0.9",
+                accuracy: 0.93,
+                latency_ms: 48.0,
+                throughput_rps: 1420.0,
+                uptime_pct: 99.81,
+                ai_confidence: 0.91,
+                error_rate: 0.0015,
+                size_bytes: 2_400 * MB,
+                age_days: 41,
+            },
+            DemoVersion {
+                version: "2.1.0",
+                accuracy: 0.94,
+                latency_ms: 45.0,
+                throughput_rps: 1500.0,
+                uptime_pct: 99.85,
+                ai_confidence: 0.92,
+                error_rate: 0.001,
+                size_bytes: 2_500 * MB,
+                age_days: 9,
+            },
+        ],
+    },
+    DemoModel {
+        id: "model-2",
+        name: "Graph Neural Network - Threat Detection",
+        framework: "PyTorch",
+        status: Status::Staging,
+        deployed_days_ago: Some(1),
+        versions: &[
+            DemoVersion {
+                version: "1.8.4",
+                accuracy: 0.90,
+                latency_ms: 64.0,
+                throughput_rps: 960.0,
+                uptime_pct: 99.62,
+                ai_confidence: 0.87,
+                error_rate: 0.0042,
+                size_bytes: 1_150 * MB,
+                age_days: 30,
+            },
+            DemoVersion {
+                version: "1.8.5",
+                accuracy: 0.91,
+                latency_ms: 58.0,
+                throughput_rps: 1040.0,
+                uptime_pct: 99.71,
+                ai_confidence: 0.89,
+                error_rate: 0.0031,
+                size_bytes: GB + 200 * MB,
+                age_days: 2,
+            },
+        ],
+    },
+    DemoModel {
+        id: "model-3",
+        name: "Anomaly Detection - Behavioral",
+        framework: "TensorFlow",
+        status: Status::Development,
+        deployed_days_ago: None,
+        versions: &[DemoVersion {
+            version: "3.0.0",
+            accuracy: 0.87,
+            latency_ms: 120.0,
+            throughput_rps: 640.0,
+            uptime_pct: 99.6,
+            ai_confidence: 0.84,
+            error_rate: 0.008,
+            size_bytes: 850 * MB,
+            age_days: 1,
+        }],
+    },
+    DemoModel {
+        id: "model-4",
+        name: "Ensemble - Multi-Model Predictor",
+        framework: "XGBoost",
+        status: Status::Production,
+        deployed_days_ago: Some(12),
+        versions: &[
+            DemoVersion {
+                version: "1.5.1",
+                accuracy: 0.95,
+                latency_ms: 34.0,
+                throughput_rps: 2100.0,
+                uptime_pct: 99.9,
+                ai_confidence: 0.93,
+                error_rate: 0.0008,
+                size_bytes: 480 * MB,
+                age_days: 60,
+            },
+            DemoVersion {
+                version: "1.5.2",
+                accuracy: 0.96,
+                latency_ms: 32.0,
+                throughput_rps: 2250.0,
+                uptime_pct: 99.93,
+                ai_confidence: 0.94,
+                error_rate: 0.0006,
+                size_bytes: 512 * MB,
+                age_days: 14,
+            },
+        ],
+    },
+];
+
+const SEEDED_KEY: &str = "demo_seeded_at";
+const DEMO_NOTE: &str = "Demo data seeded on first start; metrics are illustrative";
+
+/// Seeds the demo models once per registry file. The marker in `meta` means a registry the user emptied
+/// later is not re-seeded.
+pub(crate) fn seed_if_new(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<bool> {
+    let seeded: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)",
+        [SEEDED_KEY],
+        |r| r.get(0),
+    )?;
+    if seeded {
+        return Ok(false);
+    }
+    for m in DEMO {
+        let created = now - Duration::days(m.versions[0].age_days);
+        let deployed = m.deployed_days_ago.map(|d| now - Duration::days(d));
+        tx.execute(
+            "INSERT INTO models (id, name, framework, status, deployed_at, created_at, is_demo)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)",
+            params![
+                m.id,
+                m.name,
+                m.framework,
+                m.status.as_str(),
+                deployed,
+                created
+            ],
+        )?;
+        let mut current = 0;
+        for (seq, v) in m.versions.iter().enumerate() {
+            let at = now - Duration::days(v.age_days);
+            tx.execute(
+                "INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps,
+                     uptime_pct, ai_confidence, error_rate, size_bytes, is_demo, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11)",
+                params![
+                    m.id,
+                    v.version,
+                    seq as i64 + 1,
+                    v.accuracy,
+                    v.latency_ms,
+                    v.throughput_rps,
+                    v.uptime_pct,
+                    v.ai_confidence,
+                    v.error_rate,
+                    v.size_bytes,
+                    at
+                ],
+            )?;
+            current = tx.last_insert_rowid();
+            insert_event(
+                tx,
+                &NewEvent {
+                    at,
+                    model_id: m.id,
+                    action: EventAction::Registered,
+                    from_status: None,
+                    to_status: None,
+                    from_version: None,
+                    to_version: Some(v.version),
+                    detail: Some(DEMO_NOTE),
+                },
+            )?;
+        }
+        tx.execute(
+            "UPDATE models SET current_version_id = ?1 WHERE id = ?2",
+            params![current, m.id],
+        )?;
+        if let Some(at) = deployed {
+            let current_version = m.versions.last().map(|v| v.version);
+            insert_event(
+                tx,
+                &NewEvent {
+                    at,
+                    model_id: m.id,
+                    action: EventAction::Deployed,
+                    from_status: None,
+                    to_status: Some(m.status),
+                    from_version: None,
+                    to_version: current_version,
+                    detail: Some(DEMO_NOTE),
+                },
+            )?;
+        }
+    }
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+        params![SEEDED_KEY, now.to_rfc3339()],
+    )?;
+    Ok(true)
+}

@@ -1,0 +1,402 @@
+//! The shapes that cross the IPC boundary. Field names are camelCase on the wire, like the seed's JSON, and
+//! every type is exported to TypeScript by ts-rs (`cargo test` writes `ui/src/bindings/`).
+//!
+//! To add a field: add it here, run `cargo test`, commit the regenerated binding with the change.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Where a model is in its lifecycle. See `lifecycle.rs` for the transitions between these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Status {
+    Development,
+    Staging,
+    Production,
+    Archived,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Development,
+        Status::Staging,
+        Status::Production,
+        Status::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Development => "development",
+            Status::Staging => "staging",
+            Status::Production => "production",
+            Status::Archived => "archived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+/// The environments a model can be deployed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum DeployTarget {
+    Staging,
+    Production,
+}
+
+impl DeployTarget {
+    pub fn status(self) -> Status {
+        match self {
+            DeployTarget::Staging => Status::Staging,
+            DeployTarget::Production => Status::Production,
+        }
+    }
+}
+
+/// A model as the table shows it: the seed's model shape, with the metrics of its current version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Model {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub status: Status,
+    /// 0.0–1.0
+    pub accuracy: f64,
+    /// Milliseconds.
+    pub latency: f64,
+    /// Requests per second.
+    pub throughput: f64,
+    /// Percent, 0–100.
+    pub uptime: f64,
+    pub framework: String,
+    /// Human-readable, e.g. "2.5GB" (decimal units, like the seed).
+    pub size: String,
+    #[ts(type = "number")]
+    pub size_bytes: i64,
+    /// 0.0–1.0
+    pub ai_confidence: f64,
+    /// 0.0–1.0
+    pub error_rate: f64,
+    pub deployed_at: Option<DateTime<Utc>>,
+    pub last_tested_at: Option<DateTime<Utc>>,
+    /// The version a rollback would restore, if any.
+    pub previous_version: Option<String>,
+    /// "N/M" and outcome of the latest test run of the current version, if it was tested.
+    pub last_test: Option<TestSummary>,
+    /// True for the demo data seeded on first start: its metrics are illustrative, not measured.
+    pub is_demo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TestSummary {
+    pub passed: u32,
+    pub total: u32,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ModelList {
+    pub models: Vec<Model>,
+    pub total: u32,
+    pub timestamp: DateTime<Utc>,
+}
+
+/// Registry-wide figures for the summary cards, computed by SQL aggregates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Summary {
+    pub total: u32,
+    pub development: u32,
+    pub staging: u32,
+    pub production: u32,
+    pub archived: u32,
+    pub running_ab_tests: u32,
+    /// Mean accuracy of the models in production; None when none is.
+    pub production_avg_accuracy: Option<f64>,
+    /// Models whose latest test run of their current version failed at least one check.
+    pub failing_tests: u32,
+    /// Non-archived models whose current version has never been tested.
+    pub untested: u32,
+}
+
+/// The per-model thresholds "Run tests" checks the current version against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Thresholds {
+    pub min_accuracy: f64,
+    pub max_latency: f64,
+    pub max_error_rate: f64,
+    pub min_uptime: f64,
+    pub min_ai_confidence: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_accuracy: 0.90,
+            max_latency: 100.0,
+            max_error_rate: 0.01,
+            min_uptime: 99.5,
+            min_ai_confidence: 0.85,
+        }
+    }
+}
+
+/// One registered version of a model with its own metrics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct VersionInfo {
+    pub version: String,
+    pub accuracy: f64,
+    pub latency: f64,
+    pub throughput: f64,
+    pub uptime: f64,
+    pub ai_confidence: f64,
+    pub error_rate: f64,
+    pub size: String,
+    #[ts(type = "number")]
+    pub size_bytes: i64,
+    pub created_at: DateTime<Utc>,
+    pub is_current: bool,
+    pub is_demo: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum EventAction {
+    Registered,
+    Promoted,
+    Deployed,
+    RolledBack,
+    Tested,
+    AbTestStarted,
+    AbTestStopped,
+    Archived,
+}
+
+impl EventAction {
+    pub const ALL: [EventAction; 8] = [
+        EventAction::Registered,
+        EventAction::Promoted,
+        EventAction::Deployed,
+        EventAction::RolledBack,
+        EventAction::Tested,
+        EventAction::AbTestStarted,
+        EventAction::AbTestStopped,
+        EventAction::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventAction::Registered => "registered",
+            EventAction::Promoted => "promoted",
+            EventAction::Deployed => "deployed",
+            EventAction::RolledBack => "rolled_back",
+            EventAction::Tested => "tested",
+            EventAction::AbTestStarted => "ab_test_started",
+            EventAction::AbTestStopped => "ab_test_stopped",
+            EventAction::Archived => "archived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventAction> {
+        EventAction::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// One recorded action. The deployment and test histories are queries over these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Event {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub model_id: String,
+    pub action: EventAction,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    pub from_version: Option<String>,
+    pub to_version: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Metric {
+    Accuracy,
+    Latency,
+    ErrorRate,
+    Uptime,
+    AiConfidence,
+}
+
+/// Which side of the threshold passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Comparator {
+    #[serde(rename = ">=")]
+    AtLeast,
+    #[serde(rename = "<=")]
+    AtMost,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CheckResult {
+    pub metric: Metric,
+    pub comparator: Comparator,
+    pub observed: f64,
+    pub threshold: f64,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TestRun {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub model_id: String,
+    pub version: String,
+    pub run_at: DateTime<Utc>,
+    pub passed: u32,
+    pub total: u32,
+    /// passed / total
+    pub success_rate: f64,
+    pub checks: Vec<CheckResult>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum AbTestStatus {
+    Running,
+    Stopped,
+}
+
+/// An A/B test between two models. It records the configuration only: ModelOps is offline and routes no
+/// traffic, so there are no results until they are imported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AbTest {
+    pub id: String,
+    pub model_a: String,
+    pub model_a_name: String,
+    pub version_a: String,
+    pub model_b: String,
+    pub model_b_name: String,
+    pub version_b: String,
+    /// Percent of traffic routed to model B (the challenger); model A gets the rest.
+    pub traffic_split: u32,
+    pub status: AbTestStatus,
+    pub started_at: DateTime<Utc>,
+    pub stopped_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ModelDetails {
+    pub model: Model,
+    pub thresholds: Thresholds,
+    /// Newest first.
+    pub versions: Vec<VersionInfo>,
+    /// Newest first, at most `DETAIL_EVENTS_LIMIT`.
+    pub events: Vec<Event>,
+    /// Newest first, at most `DETAIL_TEST_RUNS_LIMIT`.
+    pub test_runs: Vec<TestRun>,
+    /// Tests this model takes part in, newest first.
+    pub ab_tests: Vec<AbTest>,
+}
+
+/// The outcome of promote, deploy and archive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TransitionResult {
+    pub model: Model,
+    pub from: Status,
+    pub to: Status,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RollbackResult {
+    pub model: Model,
+    pub rolled_back_from: String,
+    pub rolled_back_to: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportResult {
+    pub path: String,
+    pub rows: u32,
+}
+
+// ----- requests -----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ModelRef {
+    pub model_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DeployRequest {
+    pub model_id: String,
+    pub target_env: DeployTarget,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StartAbTestRequest {
+    pub model_a: String,
+    pub model_b: String,
+    /// Percent of traffic to model B, 1–99. Signed so that an out-of-range value reaches validation and gets
+    /// a clear message instead of a deserialization error.
+    #[ts(type = "number")]
+    pub traffic_split: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AbTestRef {
+    pub test_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportRequest {
+    /// Absolute path chosen in the native save dialog.
+    pub path: String,
+}

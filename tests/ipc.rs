@@ -1,0 +1,263 @@
+//! Every command through Tauri's mock runtime, with the real configuration (so the capability must grant
+//! it), real JSON arguments in camelCase, and the `{ code, message }` errors the page receives.
+
+use modelops_app::state::{registry_path, AppState};
+use modelops_core::types::*;
+use modelops_core::Registry;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+
+struct Harness {
+    _app: tauri::App<MockRuntime>,
+    webview: WebviewWindow<MockRuntime>,
+}
+
+fn harness(state: AppState) -> Harness {
+    let app = modelops_app::register(mock_builder())
+        .manage(state)
+        .build(tauri::generate_context!(test = true))
+        .expect("build mock app");
+    let webview = match app.get_webview_window("main") {
+        Some(w) => w,
+        None => tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("main window"),
+    };
+    Harness { _app: app, webview }
+}
+
+fn seeded() -> Harness {
+    harness(AppState::from_registry(Registry::open_in_memory().unwrap()))
+}
+
+impl Harness {
+    fn raw(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        self.raw_from("tauri://localhost", cmd, args)
+    }
+
+    fn raw_from(&self, origin: &str, cmd: &str, args: Value) -> Result<Value, Value> {
+        let req = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: origin.parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.webview, req).map(|b| b.deserialize::<Value>().expect("json body"))
+    }
+
+    fn ok<T: DeserializeOwned>(&self, cmd: &str, args: Value) -> T {
+        let v = self
+            .raw(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"));
+        serde_json::from_value(v)
+            .unwrap_or_else(|e| panic!("{cmd} returned an unexpected shape: {e}"))
+    }
+
+    /// Expects a rejection `{ code, message }` with `code`; returns the message.
+    fn err(&self, cmd: &str, args: Value, code: &str) -> String {
+        let e = self.raw(cmd, args).expect_err("command should fail");
+        assert_eq!(e["code"], code, "{cmd}: {e}");
+        let msg = e["message"]
+            .as_str()
+            .expect("message is a string")
+            .to_owned();
+        assert!(!msg.is_empty());
+        msg
+    }
+}
+
+fn model_ref(id: &str) -> Value {
+    json!({ "request": { "modelId": id } })
+}
+
+#[test]
+fn list_and_summary() {
+    let h = seeded();
+    let list: ModelList = h.ok("list_models", json!({}));
+    assert_eq!(list.total, 4);
+    let raw = h.raw("list_models", json!({})).unwrap();
+    let m1 = &raw["models"][0];
+    // The seed's camelCase model shape.
+    for key in [
+        "id",
+        "name",
+        "version",
+        "status",
+        "accuracy",
+        "latency",
+        "throughput",
+        "uptime",
+        "framework",
+        "size",
+        "aiConfidence",
+        "errorRate",
+        "deployedAt",
+        "lastTestedAt",
+        "previousVersion",
+    ] {
+        assert!(m1.get(key).is_some(), "missing {key} in {m1}");
+    }
+    assert_eq!(m1["status"], "production");
+    assert!(raw["timestamp"].is_string());
+    let s: Summary = h.ok("get_summary", json!({}));
+    assert_eq!((s.total, s.production), (4, 2));
+}
+
+#[test]
+fn lifecycle_commands() {
+    let h = seeded();
+    let r: TransitionResult = h.ok("promote_model", model_ref("model-3"));
+    assert_eq!((r.from, r.to), (Status::Development, Status::Staging));
+    let r: TransitionResult = h.ok(
+        "deploy_model",
+        json!({ "request": { "modelId": "model-3", "targetEnv": "production" } }),
+    );
+    assert_eq!(r.to, Status::Production);
+    assert!(r.model.deployed_at.is_some());
+    let r: RollbackResult = h.ok("rollback_model", model_ref("model-1"));
+    assert_eq!(
+        (r.rolled_back_from.as_str(), r.rolled_back_to.as_str()),
+        ("2.1.0", "2.0.9")
+    );
+    assert_eq!(r.model.version, "2.0.9");
+    let run: TestRun = h.ok("run_tests", model_ref("model-3"));
+    assert_eq!((run.passed, run.total), (2, 5));
+    let r: TransitionResult = h.ok("archive_model", model_ref("model-4"));
+    assert_eq!(r.to, Status::Archived);
+    let d: ModelDetails = h.ok("get_model_details", model_ref("model-3"));
+    assert_eq!(d.test_runs.len(), 1);
+    assert_eq!(d.events[0].action, EventAction::Tested);
+}
+
+#[test]
+fn ab_test_commands() {
+    let h = seeded();
+    let t: AbTest = h.ok(
+        "start_ab_test",
+        json!({ "request": { "modelA": "model-1", "modelB": "model-2", "trafficSplit": 30 } }),
+    );
+    assert!(t.id.starts_with("ab-test-"));
+    let list: Vec<AbTest> = h.ok("list_ab_tests", json!({}));
+    assert_eq!(list.len(), 1);
+    let stopped: AbTest = h.ok("stop_ab_test", json!({ "request": { "testId": t.id } }));
+    assert_eq!(stopped.status, AbTestStatus::Stopped);
+}
+
+#[test]
+fn error_codes_reach_the_page() {
+    let h = seeded();
+    h.err("promote_model", model_ref("nope"), "NOT_FOUND");
+    h.err("get_model_details", model_ref("nope"), "NOT_FOUND");
+    h.err(
+        "stop_ab_test",
+        json!({ "request": { "testId": "ab-test-deadbeef" } }),
+        "NOT_FOUND",
+    );
+    let msg = h.err(
+        "deploy_model",
+        json!({ "request": { "modelId": "model-3", "targetEnv": "production" } }),
+        "ILLEGAL_TRANSITION",
+    );
+    assert!(msg.contains("staging first"), "{msg}");
+    h.err(
+        "rollback_model",
+        model_ref("model-3"),
+        "NO_PREVIOUS_VERSION",
+    );
+    for split in [0, 100] {
+        h.err(
+            "start_ab_test",
+            json!({ "request": { "modelA": "model-1", "modelB": "model-2", "trafficSplit": split } }),
+            "INVALID_INPUT",
+        );
+    }
+    h.err(
+        "start_ab_test",
+        json!({ "request": { "modelA": "model-1", "modelB": "model-1", "trafficSplit": 50 } }),
+        "INVALID_INPUT",
+    );
+    h.ok::<AbTest>(
+        "start_ab_test",
+        json!({ "request": { "modelA": "model-1", "modelB": "model-2", "trafficSplit": 50 } }),
+    );
+    h.err("archive_model", model_ref("model-1"), "CONFLICT");
+    h.err(
+        "export_models_csv",
+        json!({ "request": { "path": "relative.csv" } }),
+        "INVALID_INPUT",
+    );
+}
+
+#[test]
+fn malformed_arguments_are_rejected_before_the_registry() {
+    let h = seeded();
+    // Tauri rejects arguments that don't deserialize; the page's api module maps these to INVALID_INPUT.
+    assert!(h.raw("promote_model", json!({})).is_err());
+    assert!(h
+        .raw(
+            "deploy_model",
+            json!({ "request": { "modelId": "model-3", "targetEnv": "moon" } })
+        )
+        .is_err());
+    let list: ModelList = h.ok("list_models", json!({}));
+    assert_eq!(
+        list.models[2].status,
+        Status::Development,
+        "nothing changed"
+    );
+}
+
+#[test]
+fn export_writes_the_file_the_dialog_chose() {
+    let h = seeded();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("models.csv");
+    let res: ExportResult = h.ok(
+        "export_models_csv",
+        json!({ "request": { "path": path.to_str().unwrap() } }),
+    );
+    assert_eq!(res.rows, 4);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("id,name,version,status,"));
+    assert_eq!(text.lines().count(), 5);
+}
+
+#[test]
+fn a_registry_that_cannot_open_is_reported_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    write_registry_with_future_schema(&registry_path(dir.path()));
+    let h = harness(AppState::open(dir.path()));
+    let msg = h.err("list_models", json!({}), "SCHEMA_TOO_NEW");
+    assert!(msg.contains("newer version of ModelOps"), "{msg}");
+    h.err("promote_model", model_ref("model-3"), "SCHEMA_TOO_NEW");
+}
+
+/// A registry file that claims a schema from the future: created by the core, then its `user_version` (the
+/// big-endian u32 at byte 60 of the SQLite header) bumped with the registry closed.
+fn write_registry_with_future_schema(path: &std::path::Path) {
+    drop(Registry::open(path).unwrap());
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn commands_the_capability_does_not_grant_are_refused() {
+    let h = seeded();
+    assert!(h
+        .raw("plugin:dialog|open", json!({ "options": {} }))
+        .is_err());
+    assert!(h.raw("no_such_command", json!({})).is_err());
+    // The commands are granted to the bundled page only, not to a remote page the webview might show.
+    assert!(h
+        .raw_from("https://example.com", "list_models", json!({}))
+        .is_err());
+    assert!(h.raw("list_models", json!({})).is_ok());
+}
