@@ -1,0 +1,112 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { mockBackend, renderApp } from "./test/render";
+
+describe("App", () => {
+  it("renders the four seed models in the table", async () => {
+    mockBackend();
+    renderApp();
+    const table = await screen.findByRole("table");
+    const rows = within(table).getAllByRole("row").slice(1); // minus the header row
+    expect(rows).toHaveLength(4);
+    expect(rows.map((r) => within(r).getAllByRole("rowheader")[0]?.textContent)).toEqual([
+      expect.stringContaining("TGNN - Attack Surface Model"),
+      expect.stringContaining("Graph Neural Network - Threat Detection"),
+      expect.stringContaining("Anomaly Detection - Behavioral"),
+      expect.stringContaining("Ensemble - Multi-Model Predictor"),
+    ]);
+
+    const first = rows[0]!;
+    expect(within(first).getByText("2.1.0")).toBeInTheDocument();
+    expect(within(first).getByText("Production")).toBeInTheDocument();
+    expect(within(first).getByText("94.3%")).toBeInTheDocument();
+    expect(within(first).getByText("45 ms")).toBeInTheDocument();
+    expect(within(first).getByText("1,250 req/s")).toBeInTheDocument();
+    expect(within(first).getByText("Demo")).toBeInTheDocument();
+    expect(within(first).getByText(/5\/5/)).toBeInTheDocument();
+    expect(within(rows[1]!).getByText(/4\/5/)).toBeInTheDocument();
+    expect(within(rows[2]!).getByText("Untested")).toBeInTheDocument();
+    expect(within(rows[2]!).getByText("Development")).toBeInTheDocument();
+
+    expect(screen.getByRole("button", { name: "View details of TGNN - Attack Surface Model" })).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 1, name: "ModelOps" })).toBeInTheDocument();
+  });
+
+  it("shows the summary cards", async () => {
+    mockBackend();
+    renderApp();
+    const summary = await screen.findByRole("region", { name: "Registry summary" });
+    await waitFor(() => expect(within(summary).getByText("Total models")).toBeInTheDocument());
+    expect(within(summary).getByText("95.1%")).toBeInTheDocument();
+    expect(within(summary).getByText("1 untested")).toBeInTheDocument();
+  });
+
+  it("marks the first paint of the table rows", async () => {
+    performance.clearMarks("modelops:table-painted");
+    mockBackend();
+    renderApp();
+    await screen.findByRole("table");
+    await waitFor(() => expect(performance.getEntriesByName("modelops:table-painted")).toHaveLength(1));
+  });
+
+  it("Refresh refetches the models, the summary and the A/B tests", async () => {
+    const backend = mockBackend();
+    const { user } = renderApp();
+    await screen.findByRole("table");
+    await waitFor(() => expect(backend.callsOf("list_ab_tests")).toHaveLength(1));
+    expect(backend.callsOf("list_models")).toHaveLength(1);
+    expect(backend.callsOf("get_summary")).toHaveLength(1);
+
+    await user.click(screen.getByRole("button", { name: /refresh/i }));
+    await waitFor(() => {
+      expect(backend.callsOf("list_models")).toHaveLength(2);
+      expect(backend.callsOf("get_summary")).toHaveLength(2);
+      expect(backend.callsOf("list_ab_tests")).toHaveLength(2);
+    });
+    expect(backend.callsOf("list_models")[1]?.args).toEqual({});
+  });
+
+  it("shows a full-page error, without retry, when the registry schema is too new", async () => {
+    const message =
+      "This registry was written by a newer version of ModelOps (schema 9; this build knows up to 1). It was left untouched: update ModelOps to open it.";
+    mockBackend({
+      list_models: () => {
+        throw { code: "SCHEMA_TOO_NEW", message };
+      },
+    });
+    renderApp();
+    expect(await screen.findByRole("heading", { name: "The registry couldn't be opened" })).toBeInTheDocument();
+    expect(screen.getByText(message)).toBeInTheDocument();
+    expect(screen.getByText(/left untouched/i, { selector: ".lead" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("table")).not.toBeInTheDocument();
+  });
+
+  it("shows the same screen for a corrupt database", async () => {
+    mockBackend({
+      list_models: () => {
+        throw { code: "CORRUPT_DATABASE", message: "The registry file /x/registry.db is not a ModelOps database." };
+      },
+    });
+    renderApp();
+    expect(await screen.findByRole("heading", { name: "The registry couldn't be opened" })).toBeInTheDocument();
+    expect(screen.getByText(/is not a ModelOps database/)).toBeInTheDocument();
+  });
+
+  it("offers Retry for other failures, and recovers", async () => {
+    let fail = true;
+    const backend = mockBackend({
+      list_models: () => {
+        if (fail) throw { code: "INTERNAL", message: "Database error: disk I/O error" };
+        return { models: [], total: 0, timestamp: new Date().toISOString() };
+      },
+    });
+    const { user } = renderApp();
+    expect(await screen.findByRole("heading", { name: "Couldn't load the models" })).toBeInTheDocument();
+    expect(screen.getByText("Database error: disk I/O error")).toBeInTheDocument();
+    fail = false;
+    await user.click(screen.getByRole("button", { name: "Retry" }));
+    expect(await screen.findByText("No models in the registry yet.")).toBeInTheDocument();
+    expect(backend.callsOf("list_models")).toHaveLength(2);
+  });
+});

@@ -1,0 +1,67 @@
+import { useEffect, useRef, type ReactNode } from "react";
+import { useToastHost } from "./Toast";
+
+interface ModalProps {
+  /** id of the element that names the dialog (usually its heading). */
+  labelledBy: string;
+  describedBy?: string;
+  onClose: () => void;
+  children: ReactNode;
+  className?: string;
+  role?: "dialog" | "alertdialog";
+}
+
+/**
+ * A native <dialog> opened with showModal() while mounted: the browser keeps focus inside and closes it on Esc.
+ * Mount it to open, unmount it to close; focus goes back to whatever had it before.
+ */
+export function Modal({ labelledBy, describedBy, onClose, children, className, role }: ModalProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const onCloseRef = useRef(onClose);
+  const toastHostRef = useRef<HTMLDivElement>(null);
+  useToastHost(toastHostRef);
+
+  useEffect(() => {
+    onCloseRef.current = onClose;
+  }, [onClose]);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!dialog.open) dialog.showModal();
+
+    // Native listeners: the close/cancel events of a nested dialog must not reach this one.
+    const handleClose = (e: globalThis.Event) => {
+      if (e.target === dialog) onCloseRef.current();
+    };
+    dialog.addEventListener("close", handleClose);
+    return () => {
+      dialog.removeEventListener("close", handleClose);
+      if (dialog.open) dialog.close();
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+
+  return (
+    <dialog
+      ref={ref}
+      className={`modal ${className ?? ""}`}
+      aria-labelledby={labelledBy}
+      aria-describedby={describedBy}
+      role={role}
+      onClick={(e) => {
+        // A click on the backdrop lands on the <dialog> itself.
+        if (e.target === e.currentTarget) {
+          const r = e.currentTarget.getBoundingClientRect();
+          const inside = e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
+          if (!inside && r.width > 0) onCloseRef.current();
+        }
+      }}
+    >
+      {children}
+      {/* While this dialog is open, the toasts render here: outside it, the page is inert. */}
+      <div ref={toastHostRef} className="modal-toast-host" />
+    </dialog>
+  );
+}

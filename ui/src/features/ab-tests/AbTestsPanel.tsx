@@ -1,0 +1,214 @@
+import { useId, useState, type FormEvent } from "react";
+import { Play, Square } from "lucide-react";
+import type { AbTest } from "../../bindings/AbTest";
+import type { Model } from "../../bindings/Model";
+import { Button } from "../../components/Button";
+import { Spinner } from "../../components/Spinner";
+import { useToast } from "../../components/Toast";
+import { relative, utc } from "../../lib/format";
+import { useAbTests, useStartAbTest, useStopAbTest } from "../../queries";
+
+export function AbTestsPanel({ models }: { models: Model[] }) {
+  const tests = useAbTests();
+  const headingId = useId();
+  const running = (tests.data ?? []).filter((t) => t.status === "running");
+  const past = (tests.data ?? []).filter((t) => t.status !== "running");
+
+  return (
+    <section className="panel" aria-labelledby={headingId}>
+      <div className="panel-head">
+        <div>
+          <h2 id={headingId}>A/B tests</h2>
+          <p className="muted small">
+            ModelOps records the test configuration only: it routes no traffic itself, so no results are simulated.
+            Results can be imported later.
+          </p>
+        </div>
+      </div>
+      <StartAbTestForm models={models} tests={tests.data ?? []} />
+      {tests.isPending ? (
+        <p className="muted loading-line">
+          <Spinner /> Loading A/B tests…
+        </p>
+      ) : tests.isError ? (
+        <div className="inline-error" role="alert">
+          <p>Couldn&apos;t load A/B tests: {tests.error.message}</p>
+          <Button size="sm" onClick={() => void tests.refetch()}>
+            Retry
+          </Button>
+        </div>
+      ) : (
+        <div className="ab-lists">
+          <AbTestList title="Running" tests={running} empty="No A/B test is running." />
+          <AbTestList title="Past" tests={past} empty="No stopped tests yet." />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function StartAbTestForm({ models, tests }: { models: Model[]; tests: AbTest[] }) {
+  const toast = useToast();
+  const start = useStartAbTest();
+  const [modelA, setModelA] = useState("");
+  const [modelB, setModelB] = useState("");
+  const [split, setSplit] = useState(50);
+  const ids = { a: useId(), b: useId(), split: useId(), splitNum: useId(), readout: useId() };
+
+  const candidates = models.filter((m) => m.status !== "archived");
+  const busyIds = new Set(tests.filter((t) => t.status === "running").flatMap((t) => [t.modelA, t.modelB]));
+  const splitValid = Number.isInteger(split) && split >= 1 && split <= 99;
+  const problem =
+    !modelA || !modelB
+      ? "Choose two models."
+      : modelA === modelB
+        ? "Choose two different models."
+        : !splitValid
+          ? "Traffic split must be a whole number from 1 to 99."
+          : null;
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    if (problem) return;
+    start.mutate(
+      { modelA, modelB, trafficSplit: split },
+      {
+        onSuccess: (t) => {
+          toast.success("A/B test started", `${t.modelAName} (${100 - t.trafficSplit}%) vs ${t.modelBName} (${t.trafficSplit}%).`);
+          setModelA("");
+          setModelB("");
+          setSplit(50);
+        },
+        onError: (err) => toast.error("Couldn't start the A/B test", err.message),
+      },
+    );
+  };
+
+  const option = (m: Model) => (
+    <option key={m.id} value={m.id}>
+      {m.name} {m.version} ({m.status}){busyIds.has(m.id) ? " — in a running test" : ""}
+    </option>
+  );
+
+  return (
+    <form className="ab-form" onSubmit={onSubmit} aria-label="Start an A/B test">
+      <div className="field">
+        <label htmlFor={ids.a}>Model A (control)</label>
+        <select id={ids.a} value={modelA} onChange={(e) => setModelA(e.target.value)}>
+          <option value="">Select a model…</option>
+          {candidates.map(option)}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.b}>Model B (challenger)</label>
+        <select id={ids.b} value={modelB} onChange={(e) => setModelB(e.target.value)}>
+          <option value="">Select a model…</option>
+          {candidates.filter((m) => m.id !== modelA).map(option)}
+        </select>
+      </div>
+      <div className="field field-split">
+        <label htmlFor={ids.split}>Traffic to model B</label>
+        <div className="split-row">
+          <input
+            id={ids.split}
+            type="range"
+            min={1}
+            max={99}
+            step={1}
+            value={splitValid ? split : 50}
+            aria-describedby={ids.readout}
+            onChange={(e) => setSplit(Number(e.target.value))}
+          />
+          <input
+            id={ids.splitNum}
+            className="split-number"
+            type="number"
+            min={1}
+            max={99}
+            step={1}
+            value={Number.isNaN(split) ? "" : split}
+            aria-label="Traffic to model B, percent"
+            onChange={(e) => setSplit(e.target.value === "" ? Number.NaN : Number(e.target.value))}
+          />
+          <span className="unit">%</span>
+        </div>
+        <output id={ids.readout} className="split-readout" htmlFor={`${ids.split} ${ids.splitNum}`}>
+          {splitValid ? `A ${100 - split}% · B ${split}%` : "Enter 1–99"}
+        </output>
+      </div>
+      <div className="field field-submit">
+        <Button
+          type="submit"
+          variant="primary"
+          icon={<Play size={16} aria-hidden="true" />}
+          busy={start.isPending}
+          disabled={problem !== null}
+          title={problem ?? undefined}
+        >
+          Start A/B test
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function AbTestList({ title, tests, empty }: { title: string; tests: AbTest[]; empty: string }) {
+  const toast = useToast();
+  const stop = useStopAbTest();
+  return (
+    <div className="ab-list">
+      <h3>
+        {title} <span className="count">{tests.length}</span>
+      </h3>
+      {tests.length === 0 ? (
+        <p className="muted small">{empty}</p>
+      ) : (
+        <ul className="ab-items">
+          {tests.map((t) => {
+            const stopping = stop.isPending && stop.variables?.id === t.id;
+            return (
+              <li key={t.id} className="ab-item">
+                <div className="ab-models">
+                  <span>
+                    <span className="ab-tag">A</span> {t.modelAName} <span className="mono muted">{t.versionA}</span>{" "}
+                    <strong className="num">{100 - t.trafficSplit}%</strong>
+                  </span>
+                  <span>
+                    <span className="ab-tag ab-tag-b">B</span> {t.modelBName} <span className="mono muted">{t.versionB}</span>{" "}
+                    <strong className="num">{t.trafficSplit}%</strong>
+                  </span>
+                  <span className="muted small">
+                    Started <time dateTime={t.startedAt} title={utc(t.startedAt)}>{relative(t.startedAt)}</time>
+                    {t.stoppedAt ? (
+                      <>
+                        {" "}· stopped <time dateTime={t.stoppedAt} title={utc(t.stoppedAt)}>{relative(t.stoppedAt)}</time>
+                      </>
+                    ) : null}
+                    {" · "}no results imported
+                  </span>
+                </div>
+                {t.status === "running" ? (
+                  <Button
+                    size="sm"
+                    icon={<Square size={14} aria-hidden="true" />}
+                    busy={stopping}
+                    disabled={stop.isPending}
+                    aria-label={`Stop A/B test ${t.modelAName} vs ${t.modelBName}`}
+                    onClick={() =>
+                      stop.mutate(t, {
+                        onSuccess: (r) => toast.success("A/B test stopped", `${r.modelAName} vs ${r.modelBName}.`),
+                        onError: (err) => toast.error("Couldn't stop the A/B test", err.message),
+                      })
+                    }
+                  >
+                    Stop
+                  </Button>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}

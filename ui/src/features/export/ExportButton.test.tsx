@@ -1,0 +1,74 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { mockBackend, renderApp } from "../../test/render";
+
+const toasts = () => screen.getByRole("region", { name: "Notifications" });
+
+describe("Export CSV", () => {
+  it("asks for a path, exports there and toasts the row count", async () => {
+    const backend = mockBackend({
+      "plugin:dialog|save": () => "/home/ana/modelops.csv",
+      export_models_csv: () => ({ path: "/home/ana/modelops.csv", rows: 4 }),
+    });
+    const { user } = renderApp();
+    await screen.findByRole("table");
+    await user.click(screen.getByRole("button", { name: "Export CSV" }));
+
+    await waitFor(() => expect(backend.callsOf("export_models_csv")).toHaveLength(1));
+    const save = backend.callsOf("plugin:dialog|save");
+    expect(save).toHaveLength(1);
+    expect(save[0]?.args).toMatchObject({
+      options: {
+        defaultPath: expect.stringMatching(/^modelops-models-\d{4}-\d{2}-\d{2}\.csv$/),
+        filters: [{ name: "CSV", extensions: ["csv"] }],
+      },
+    });
+    expect(backend.callsOf("export_models_csv")[0]?.args).toEqual({ request: { path: "/home/ana/modelops.csv" } });
+    const order = backend.calls.map((c) => c.cmd).filter((c) => c === "plugin:dialog|save" || c === "export_models_csv");
+    expect(order).toEqual(["plugin:dialog|save", "export_models_csv"]);
+    expect(await within(toasts()).findByText("Exported 4 models to /home/ana/modelops.csv")).toBeInTheDocument();
+  });
+
+  it("does nothing when the save dialog is cancelled", async () => {
+    const backend = mockBackend({ "plugin:dialog|save": () => null });
+    const { user } = renderApp();
+    await screen.findByRole("table");
+    const button = screen.getByRole("button", { name: "Export CSV" });
+    await user.click(button);
+    await waitFor(() => expect(backend.callsOf("plugin:dialog|save")).toHaveLength(1));
+    await waitFor(() => expect(button).toBeEnabled());
+    expect(backend.callsOf("export_models_csv")).toHaveLength(0);
+    expect(within(toasts()).queryAllByRole("listitem")).toHaveLength(0);
+  });
+
+  it("toasts Rust's message when the export fails", async () => {
+    mockBackend({
+      "plugin:dialog|save": () => "/read-only/x.csv",
+      export_models_csv: () => {
+        throw { code: "IO", message: "Writing /read-only/x.csv: Permission denied (os error 13)" };
+      },
+    });
+    const { user } = renderApp();
+    await screen.findByRole("table");
+    await user.click(screen.getByRole("button", { name: "Export CSV" }));
+    expect(
+      await within(toasts()).findByText("Writing /read-only/x.csv: Permission denied (os error 13)"),
+    ).toBeInTheDocument();
+  });
+
+  it("is disabled while exporting", async () => {
+    let finish: (v: unknown) => void = () => {};
+    mockBackend({
+      "plugin:dialog|save": () => "/tmp/a.csv",
+      export_models_csv: () => new Promise((resolve) => (finish = resolve)),
+    });
+    const { user } = renderApp();
+    await screen.findByRole("table");
+    const button = screen.getByRole("button", { name: "Export CSV" });
+    await user.click(button);
+    await waitFor(() => expect(button).toBeDisabled());
+    finish({ path: "/tmp/a.csv", rows: 1 });
+    expect(await within(toasts()).findByText("Exported 1 model to /tmp/a.csv")).toBeInTheDocument();
+    expect(button).toBeEnabled();
+  });
+});

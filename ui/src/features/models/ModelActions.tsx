@@ -1,0 +1,149 @@
+import { useState, type ReactNode } from "react";
+import { useIsMutating } from "@tanstack/react-query";
+import { Archive, FlaskConical, Rocket, Undo2, ArrowUpCircle } from "lucide-react";
+import type { AbTest } from "../../bindings/AbTest";
+import type { Model } from "../../bindings/Model";
+import type { TestRun } from "../../bindings/TestRun";
+import { Button } from "../../components/Button";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { useToast } from "../../components/Toast";
+import { modelActionKeys, useModelAction, type ModelAction } from "../../queries";
+import { whyNot } from "./lifecycle";
+
+interface ModelActionsProps {
+  model: Model;
+  abTests: readonly AbTest[];
+  onTested: (run: TestRun) => void;
+}
+
+const ACTION_LABEL: Record<ModelAction, string> = {
+  deploy: "Deploy to production",
+  promote: "Promote to Staging",
+  rollback: "Rollback",
+  test: "Run Tests",
+  archive: "Archive",
+};
+
+/** The five lifecycle actions of one model. While one runs, all of them are disabled. */
+export function ModelActions({ model, abTests, onTested }: ModelActionsProps) {
+  const toast = useToast();
+  const [confirming, setConfirming] = useState<"deploy" | "archive" | null>(null);
+  const busy = useIsMutating({ mutationKey: modelActionKeys.model(model.id) }) > 0;
+
+  const deploy = useModelAction(model.id, "deploy");
+  const promote = useModelAction(model.id, "promote");
+  const rollback = useModelAction(model.id, "rollback");
+  const test = useModelAction(model.id, "test");
+  const archive = useModelAction(model.id, "archive");
+
+  const fail = (action: ModelAction) => (error: Error) => toast.error(`${ACTION_LABEL[action]} failed`, error.message);
+
+  const runDeploy = () =>
+    deploy.mutate(undefined, {
+      onSuccess: (r) => toast.success(`${r.model.name} deployed to production`, r.message),
+      onError: fail("deploy"),
+    });
+  const runPromote = () =>
+    promote.mutate(undefined, {
+      onSuccess: (r) => toast.success(`${r.model.name} promoted to staging`, r.message),
+      onError: fail("promote"),
+    });
+  const runRollback = () =>
+    rollback.mutate(undefined, {
+      onSuccess: (r) => toast.success(`${r.model.name} rolled back ${r.rolledBackFrom} → ${r.rolledBackTo}`, r.message),
+      onError: fail("rollback"),
+    });
+  const runTest = () =>
+    test.mutate(undefined, {
+      onSuccess: (run) => {
+        onTested(run);
+        const rate = `${Math.round(run.successRate * 100)}%`;
+        if (run.passed === run.total) toast.success(`Tests passed: ${run.passed}/${run.total}`, `${model.name} ${run.version} — ${rate} success rate.`);
+        else toast.error(`Tests failed: ${run.passed}/${run.total} passed`, `${model.name} ${run.version} — ${rate} success rate.`);
+      },
+      onError: fail("test"),
+    });
+  const runArchive = () =>
+    archive.mutate(undefined, {
+      onSuccess: (r) => toast.success(`${r.model.name} archived`, r.message),
+      onError: fail("archive"),
+    });
+
+  const reasons = (["deploy", "promote", "rollback", "test", "archive"] as const).map(
+    (a) => [a, whyNot(a, model, abTests)] as const,
+  );
+  const reason = Object.fromEntries(reasons) as Record<ModelAction, string | null>;
+  const unavailable = reasons.filter(([, r]) => r !== null);
+
+  const button = (action: ModelAction, pending: boolean, onClick: () => void, icon: ReactNode, variant: "primary" | "secondary" | "danger" = "secondary") => (
+    <Button
+      variant={variant}
+      icon={icon}
+      busy={pending}
+      disabled={busy || reason[action] !== null}
+      title={reason[action] ?? undefined}
+      onClick={onClick}
+    >
+      {ACTION_LABEL[action]}
+    </Button>
+  );
+
+  return (
+    <section className="actions" aria-labelledby={`actions-${model.id}`}>
+      <h3 id={`actions-${model.id}`} className="sr-only">
+        Actions
+      </h3>
+      <div className="action-bar">
+        {button("deploy", deploy.isPending, () => setConfirming("deploy"), <Rocket size={16} aria-hidden="true" />, "primary")}
+        {button("promote", promote.isPending, runPromote, <ArrowUpCircle size={16} aria-hidden="true" />)}
+        {button("rollback", rollback.isPending, runRollback, <Undo2 size={16} aria-hidden="true" />)}
+        {button("test", test.isPending, runTest, <FlaskConical size={16} aria-hidden="true" />)}
+        {button("archive", archive.isPending, () => setConfirming("archive"), <Archive size={16} aria-hidden="true" />, "danger")}
+      </div>
+      {unavailable.length > 0 && model.status !== "archived" ? (
+        <ul className="action-notes">
+          {unavailable.map(([a, r]) => (
+            <li key={a}>
+              <strong>{ACTION_LABEL[a]}:</strong> {r}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {model.status === "archived" ? <p className="action-notes">This model is archived: it is read-only.</p> : null}
+
+      {confirming === "deploy" ? (
+        <ConfirmDialog
+          title={`Deploy ${model.name} to production?`}
+          confirmLabel="Deploy to production"
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            setConfirming(null);
+            runDeploy();
+          }}
+        >
+          <p>
+            <strong>{model.name}</strong> version <strong>{model.version}</strong> moves from <strong>staging</strong> to{" "}
+            <strong>production</strong>. The change is recorded in the model&apos;s history.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {confirming === "archive" ? (
+        <ConfirmDialog
+          title={`Archive ${model.name}?`}
+          confirmLabel="Archive model"
+          tone="danger"
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            setConfirming(null);
+            runArchive();
+          }}
+        >
+          <p>
+            The model leaves <strong>{model.status}</strong> and becomes <strong>archived</strong>: read-only, with no more
+            deploys, rollbacks, tests or A/B tests. This can&apos;t be undone. Its history and versions are kept.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </section>
+  );
+}

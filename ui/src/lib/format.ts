@@ -1,0 +1,122 @@
+import type { CheckResult } from "../bindings/CheckResult";
+import type { Event } from "../bindings/Event";
+import type { Metric } from "../bindings/Metric";
+import type { Status } from "../bindings/Status";
+
+const DASH = "—";
+
+/** A 0–1 fraction as a percentage: 0.943 → "94.3%". */
+export function fractionPct(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  return `${(value * 100).toFixed(digits)}%`;
+}
+
+/** A value already in percent: 99.95 → "99.95%". */
+export function pct(value: number | null | undefined, digits = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  return `${value.toFixed(digits)}%`;
+}
+
+export function ms(value: number): string {
+  return `${formatNumber(value, value < 10 ? 1 : 0)} ms`;
+}
+
+export function reqPerSec(value: number): string {
+  return `${formatNumber(value, 0)} req/s`;
+}
+
+export function formatNumber(value: number, digits = 0): string {
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** "2024-03-05 14:07 UTC": the exact instant, for titles. */
+export function utc(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const shortDate = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric" });
+
+/** "3 hours ago", "yesterday"; older than 30 days: "Mar 5, 2024". */
+export function relative(iso: string | null | undefined, now: Date = new Date()): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const seconds = Math.round((d.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return "just now";
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), "minute");
+  if (abs < 86400) return rtf.format(Math.round(seconds / 3600), "hour");
+  if (abs < 30 * 86400) return rtf.format(Math.round(seconds / 86400), "day");
+  return shortDate.format(d);
+}
+
+export const STATUS_LABEL: Record<Status, string> = {
+  development: "Development",
+  staging: "Staging",
+  production: "Production",
+  archived: "Archived",
+};
+
+export const METRIC_LABEL: Record<Metric, string> = {
+  accuracy: "Accuracy",
+  latency: "Latency",
+  errorRate: "Error rate",
+  uptime: "Uptime",
+  aiConfidence: "AI confidence",
+};
+
+/** A metric's value in its display unit. */
+export function metricValue(metric: Metric, value: number): string {
+  switch (metric) {
+    case "accuracy":
+    case "aiConfidence":
+      return fractionPct(value, 1);
+    case "errorRate":
+      return fractionPct(value, 2);
+    case "uptime":
+      return pct(value, 2);
+    case "latency":
+      return ms(value);
+  }
+}
+
+export function checkSentence(c: CheckResult): string {
+  return `${METRIC_LABEL[c.metric]} ${metricValue(c.metric, c.observed)} ${c.comparator === ">=" ? "≥" : "≤"} ${metricValue(c.metric, c.threshold)}`;
+}
+
+const statusWord = (s: Status | null) => (s ? s : "?");
+
+/** One event as a sentence: "Deployed staging → production", "Rolled back 2.1.0 → 2.0.9"… */
+export function eventSentence(e: Event): string {
+  switch (e.action) {
+    case "registered":
+      return e.toVersion ? `Registered version ${e.toVersion}` : "Registered";
+    case "promoted":
+      return `Promoted ${statusWord(e.fromStatus)} → ${statusWord(e.toStatus)}`;
+    case "deployed":
+      return `Deployed ${statusWord(e.fromStatus)} → ${statusWord(e.toStatus)}`;
+    case "rolled_back":
+      return `Rolled back ${e.fromVersion ?? "?"} → ${e.toVersion ?? "?"}`;
+    case "tested":
+      return e.detail ? `Tested ${e.detail}` : `Tested version ${e.toVersion ?? e.fromVersion ?? ""}`.trim();
+    case "ab_test_started":
+      return e.detail ? `Started A/B test: ${e.detail}` : "Started A/B test";
+    case "ab_test_stopped":
+      return e.detail ? `Stopped A/B test: ${e.detail}` : "Stopped A/B test";
+    case "archived":
+      return e.fromStatus ? `Archived (was ${e.fromStatus})` : "Archived";
+  }
+}
+
+/** Whether eventSentence already shows the event's detail. */
+export function sentenceShowsDetail(e: Event): boolean {
+  return e.action === "tested" || e.action === "ab_test_started" || e.action === "ab_test_stopped";
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
