@@ -15,7 +15,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # --- system packages (Debian/Ubuntu) --------------------------------------------------------------------
 build_pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
             libayatana-appindicator3-dev librsvg2-dev pkg-config)
-test_pkgs=(xvfb webkit2gtk-driver xdotool imagemagick librsvg2-bin procps)
+test_pkgs=(xvfb x11-utils webkit2gtk-driver xdotool imagemagick librsvg2-bin procps)
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
 
@@ -54,6 +54,12 @@ if ! node_ok; then
     DEBIAN_FRONTEND=noninteractive "${s[@]}" apt-get install -y -qq nodejs npm >/dev/null || true
   fi
   node_ok || { echo "Node.js >= 20.19 is required (found: $(node --version 2>/dev/null || echo none))." >&2; exit 1; }
+fi
+
+# --- tauri-driver (WebDriver bridge for the end-to-end tests) -------------------------------------------
+if [ "$want_test" = 1 ] && ! command -v tauri-driver >/dev/null; then
+  say "Installing tauri-driver"
+  cargo install tauri-driver --version "^2" --locked --quiet
 fi
 
 # --- npm packages (only when the lock file changed since the last install) ------------------------------

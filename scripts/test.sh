@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of ModelOps; what CI runs (.ci/run calls this). Installs what it needs first.
-# Ends with one line "tests: N passed, M failed" summing the Rust and UI test counts.
+# Ends with one line "tests: N passed, M failed" summing the Rust (unit, IPC, end-to-end, package) and UI
+# test counts; any failure stops the script before it with a non-zero exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -10,6 +11,10 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
+# The app crate embeds ui/dist at compile time, so the page is built before any cargo step.
+step "UI: typecheck and production build"
+(cd ui && npm run --silent build)
+
 step "rustfmt"
 cargo fmt --all -- --check
 
@@ -17,7 +22,7 @@ step "clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests (core, IPC through the mock runtime; also regenerates ui/src/bindings)"
-cargo test --workspace --locked 2>&1 | tee "$out/cargo.log"
+cargo test --workspace --exclude modelops-e2e --locked 2>&1 | tee "$out/cargo.log"
 
 step "TypeScript bindings are up to date"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
@@ -26,10 +31,20 @@ if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
   exit 1
 fi
 
-step "UI: typecheck, lint, unit tests, production build"
-(cd ui && npm run --silent typecheck && npm run --silent lint && npx vitest run 2>&1 | tee "$out/vitest.log" && npm run --silent build)
+step "UI: typecheck against the fresh bindings, eslint, unit tests"
+(cd ui && npm run --silent typecheck && npm run --silent lint && npx vitest run 2>&1 | tee "$out/vitest.log")
 
-rust_passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$out/cargo.log" | awk '{s+=$4} END {print s+0}')
+step "Release build: the app and its .deb (AppImage stays configured but needs a download, so not here)"
+ui/node_modules/.bin/tauri build --bundles deb --ci
+
+step "End-to-end tests of the release app in a real window (Xvfb, WebDriver, native save dialog)"
+bash scripts/e2e.sh 2>&1 | tee "$out/e2e.log"
+
+step "Package test: install the .deb with apt, start the installed app, remove it"
+bash scripts/package-test.sh 2>&1 | tee "$out/package.log"
+
+rust_passed=$(cat "$out/cargo.log" "$out/e2e.log" "$out/package.log" \
+  | grep -Eo 'test result: ok\. [0-9]+ passed' | awk '{s+=$4} END {print s+0}')
 ui_passed=$(sed 's/\x1b\[[0-9;]*m//g' "$out/vitest.log" | grep -E '^ +Tests +[0-9]+ passed' | grep -Eo '[0-9]+ passed' | awk '{print $1}')
 echo
 echo "Rust: ${rust_passed} passed; UI: ${ui_passed:-0} passed"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# End-to-end tests of the built app in a real window: Xvfb, tauri-driver + WebKitWebDriver, the real webview
+# and the real GTK save dialog (driven by xdotool).
+#
+#   scripts/e2e.sh                       test target/release/modelops (build it first: scripts/test.sh does)
+#   MODELOPS_E2E_APP=/usr/bin/modelops scripts/e2e.sh launch_shows   one test against another binary
+#
+# Screenshots go to test-output/e2e/ (or $MODELOPS_E2E_OUT). Exits non-zero if a test fails or if any app,
+# driver or Xvfb process outlives the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+app=${MODELOPS_E2E_APP:-$PWD/target/release/modelops}
+[ -x "$app" ] || { echo "No app binary at $app: build it first (ui/node_modules/.bin/tauri build)." >&2; exit 1; }
+export MODELOPS_E2E_APP=$app
+export MODELOPS_E2E_OUT=${MODELOPS_E2E_OUT:-$PWD/test-output/e2e}
+export GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
+mkdir -p "$MODELOPS_E2E_OUT"
+
+# A display of our own, even when one is set: the tests type into native dialogs.
+display=99
+while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+export DISPLAY=":$display"
+cleanup() { kill "$xvfb_pid" 2>/dev/null || true; wait "$xvfb_pid" 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+
+status=0
+cargo test -p modelops-e2e --locked --test app -- --test-threads=1 "$@" || status=$?
+
+cleanup
+trap - EXIT
+# Processes that are still running (zombies waiting for init to reap them are gone already), after a grace
+# period for the ones that were just signalled.
+alive() {
+  ps -eo pid=,stat=,args= | awk '$2 !~ /^Z/' \
+    | grep -E "tauri-driver|WebKitWebDriver|[0-9] [^ ]+ $app( |$)|Xvfb :$display( |$)" | grep -v grep || true
+}
+for _ in $(seq 20); do [ -z "$(alive)" ] && break; sleep 0.25; done
+leftovers=$(alive)
+if [ -n "$leftovers" ]; then
+  echo "Processes left behind by the end-to-end run:" >&2
+  echo "$leftovers" >&2
+  exit 1
+fi
+exit "$status"

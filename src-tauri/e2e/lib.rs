@@ -1,0 +1,319 @@
+//! Harness for the end-to-end tests: launches the built app through tauri-driver (which starts
+//! WebKitWebDriver) on a fresh data directory, and wraps the WebDriver calls the tests use.
+//!
+//! Environment: `MODELOPS_E2E_APP` (the built app binary; required), `DISPLAY` (an X server, Xvfb in CI),
+//! `TAURI_DRIVER` (default `tauri-driver` on PATH), `MODELOPS_E2E_OUT` (screenshots; default
+//! `test-output/e2e`). WebKitWebDriver allows one session at a time: run the tests with `--test-threads=1`.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use modelops_core::Registry;
+use serde_json::json;
+pub use thirtyfour::prelude::*;
+
+pub const WAIT: Duration = Duration::from_secs(15);
+
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The app binary under test.
+pub fn app_binary() -> PathBuf {
+    let app = env_path("MODELOPS_E2E_APP")
+        .expect("MODELOPS_E2E_APP must name the built app binary (scripts/e2e.sh sets it)");
+    assert!(
+        app.is_file(),
+        "MODELOPS_E2E_APP={} is not a file",
+        app.display()
+    );
+    app
+}
+
+/// Where screenshots go.
+pub fn output_dir() -> PathBuf {
+    let dir = env_path("MODELOPS_E2E_OUT")
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-output/e2e"));
+    std::fs::create_dir_all(&dir).expect("create screenshot dir");
+    dir
+}
+
+/// tauri-driver in its own process group, so that dropping it also ends the WebKitWebDriver and app it
+/// started, whatever state the test left them in.
+struct DriverProcess {
+    child: Child,
+    port: u16,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+impl DriverProcess {
+    fn start() -> DriverProcess {
+        let port = free_port();
+        let native_port = free_port();
+        let bin = env_path("TAURI_DRIVER").unwrap_or_else(|| PathBuf::from("tauri-driver"));
+        let child = Command::new(&bin)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("can't start {}: {e}", bin.display()));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        DriverProcess { child, port }
+    }
+}
+
+impl Drop for DriverProcess {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        for signal in ["-TERM", "-KILL"] {
+            let _ = Command::new("kill")
+                .args([signal, "--", &group])
+                .stderr(Stdio::null())
+                .status();
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// One running app with a WebDriver session.
+pub struct App {
+    pub wd: WebDriver,
+    _driver: DriverProcess,
+    pub data_dir: PathBuf,
+    /// Wall-clock time just before the session (and so the app) was started.
+    pub launched_at_ms: f64,
+}
+
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+impl App {
+    /// Launches `app_binary()` on `data_dir`. A failed session start is retried once with a new driver.
+    pub async fn launch(data_dir: &Path) -> App {
+        Self::launch_binary(&app_binary(), data_dir).await
+    }
+
+    pub async fn launch_binary(binary: &Path, data_dir: &Path) -> App {
+        let mut last_err = None;
+        for attempt in 1..=2 {
+            let driver = DriverProcess::start();
+            let mut caps = Capabilities::new();
+            caps.set("browserName", "wry").expect("caps");
+            caps.set(
+                "tauri:options",
+                json!({
+                    "application": binary,
+                    "args": ["--data-dir", data_dir],
+                }),
+            )
+            .expect("caps");
+            let launched_at_ms = now_ms();
+            match WebDriver::new(format!("http://127.0.0.1:{}", driver.port), caps).await {
+                Ok(wd) => {
+                    return App {
+                        wd,
+                        _driver: driver,
+                        data_dir: data_dir.to_owned(),
+                        launched_at_ms,
+                    };
+                }
+                Err(e) => {
+                    eprintln!("session start failed (attempt {attempt}/2): {e}");
+                    last_err = Some(e);
+                }
+            }
+        }
+        panic!("could not start a WebDriver session: {last_err:?}");
+    }
+
+    /// Ends the session, which closes the app.
+    pub async fn quit(self) {
+        let App { wd, _driver, .. } = self;
+        wd.quit().await.expect("quit session");
+        drop(_driver);
+    }
+
+    /// The registry file the app uses, opened from the test process (WAL allows it beside the app).
+    pub fn registry(&self) -> Registry {
+        Registry::open(&self.data_dir.join("registry.sqlite3")).expect("open the app's registry")
+    }
+
+    /// Polls until `xpath` matches a displayed element.
+    pub async fn el(&self, xpath: &str) -> WebElement {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(found) = self.wd.find_all(By::XPath(xpath)).await {
+                for e in found {
+                    if e.is_displayed().await.unwrap_or(false) {
+                        return e;
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                let _ = self.screenshot("timeout").await;
+                panic!("no displayed element matches {xpath} after {WAIT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Polls until no displayed element matches `xpath`.
+    pub async fn gone(&self, xpath: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let mut visible = false;
+            if let Ok(found) = self.wd.find_all(By::XPath(xpath)).await {
+                for e in found {
+                    visible |= e.is_displayed().await.unwrap_or(false);
+                }
+            }
+            if !visible {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{xpath} still displayed after {WAIT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks the first enabled, displayed element matching `xpath` (waiting for it to become enabled).
+    pub async fn click(&self, xpath: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let e = self.el(xpath).await;
+            if e.is_enabled().await.unwrap_or(false) {
+                e.click()
+                    .await
+                    .unwrap_or_else(|err| panic!("click {xpath}: {err}"));
+                return;
+            }
+            assert!(Instant::now() < deadline, "{xpath} stayed disabled");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn text(&self, xpath: &str) -> String {
+        self.el(xpath).await.text().await.unwrap_or_default()
+    }
+
+    /// Waits for a toast whose text contains `needle`; returns its whole text.
+    pub async fn toast(&self, needle: &str) -> String {
+        self.text(&format!(
+            "{TOASTS}//li[contains(normalize-space(.), {})]",
+            xpath_literal(needle)
+        ))
+        .await
+    }
+
+    /// The texts of the toasts shown now.
+    pub async fn toasts(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in self
+            .wd
+            .find_all(By::XPath(format!("{TOASTS}//li")))
+            .await
+            .unwrap_or_default()
+        {
+            out.push(e.text().await.unwrap_or_default());
+        }
+        out
+    }
+
+    /// Dismisses every toast on screen.
+    pub async fn dismiss_toasts(&self) {
+        let close = format!("{TOASTS}//button[@aria-label='Dismiss notification']");
+        while let Ok(buttons) = self.wd.find_all(By::XPath(&close)).await {
+            let Some(b) = buttons.into_iter().next() else {
+                break;
+            };
+            let _ = b.click().await;
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let path = output_dir().join(format!("{name}.png"));
+        self.wd
+            .screenshot(&path)
+            .await
+            .unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
+        path
+    }
+
+    /// The page's own timing: milliseconds of the performance mark `name`, as epoch time.
+    pub async fn mark_epoch_ms(&self, name: &str) -> Option<f64> {
+        let script = format!(
+            "const m = performance.getEntriesByName({name:?})[0]; \
+             return m ? performance.timeOrigin + m.startTime : null;"
+        );
+        let ret = self.wd.execute(&script, Vec::new()).await.ok()?;
+        ret.json().as_f64()
+    }
+}
+
+pub const TOASTS: &str = "//section[@aria-label='Notifications']";
+
+/// An XPath string literal for any text (XPath 1.0 has no escapes).
+pub fn xpath_literal(s: &str) -> String {
+    if !s.contains('\'') {
+        format!("'{s}'")
+    } else if !s.contains('"') {
+        format!("\"{s}\"")
+    } else {
+        let parts: Vec<String> = s.split('\'').map(|p| format!("'{p}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
+
+/// A button by its visible text, optionally inside the element matched by `scope`.
+pub fn button(scope: &str, label: &str) -> String {
+    format!(
+        "{scope}//button[normalize-space(.)={}]",
+        xpath_literal(label)
+    )
+}
+
+/// Runs `xdotool` with `args`; panics with its output if it fails.
+pub fn xdotool(args: &[&str]) -> String {
+    let out = Command::new("xdotool")
+        .args(args)
+        .output()
+        .expect("run xdotool");
+    assert!(
+        out.status.success(),
+        "xdotool {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -1,0 +1,378 @@
+//! ModelOps in a real window: the built app, the real webview, driven over WebDriver as a user would, with
+//! the registry file checked from the outside after each step.
+
+use std::path::Path;
+use std::time::Duration;
+
+use modelops_core::export::CSV_HEADER;
+use modelops_core::types::{AbTestStatus, Status};
+use modelops_e2e::*;
+use thirtyfour::components::SelectElement;
+
+const DETAILS: &str = "//dialog[@open and contains(@class, 'modal-details')]";
+const CONFIRM: &str = "//dialog[@open and @role='alertdialog']";
+
+const NAMES: [(&str, &str); 4] = [
+    ("model-1", "TGNN - Attack Surface Model"),
+    ("model-2", "Graph Neural Network - Threat Detection"),
+    ("model-3", "Anomaly Detection - Behavioral"),
+    ("model-4", "Ensemble - Multi-Model Predictor"),
+];
+
+fn name_of(id: &str) -> &'static str {
+    NAMES
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, n)| *n)
+        .expect("demo model")
+}
+
+fn row(id: &str) -> String {
+    format!(
+        "//table[contains(@class, 'models-table')]/tbody/tr[.//span[contains(@class, 'mono') and normalize-space(.)={}]]",
+        xpath_literal(id)
+    )
+}
+
+async fn row_text(app: &App, id: &str) -> String {
+    app.text(&row(id)).await
+}
+
+async fn wait_row_contains(app: &App, id: &str, needle: &str) -> String {
+    app.text(&format!(
+        "{}[contains(normalize-space(.), {})]",
+        row(id),
+        xpath_literal(needle)
+    ))
+    .await
+}
+
+async fn open_details(app: &App, id: &str) {
+    app.click(&format!(
+        "//button[@aria-label={}]",
+        xpath_literal(&format!("View details of {}", name_of(id)))
+    ))
+    .await;
+    app.el(&format!(
+        "{DETAILS}//h2[normalize-space(.)={}]",
+        xpath_literal(name_of(id))
+    ))
+    .await;
+}
+
+async fn close_details(app: &App) {
+    app.dismiss_toasts().await;
+    app.click(&format!("{DETAILS}//button[@aria-label='Close details']"))
+        .await;
+    app.gone(DETAILS).await;
+}
+
+fn status_of(app: &App, id: &str) -> Status {
+    app.registry().get_model(id).expect("model").status
+}
+
+async fn launch_fresh() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let app = App::launch(dir.path()).await;
+    for (id, name) in NAMES {
+        wait_row_contains(&app, id, name).await;
+    }
+    (dir, app)
+}
+
+/// The installed-package test runs this one against /usr/bin/modelops too.
+#[tokio::test]
+async fn launch_shows_the_four_demo_models_from_sqlite() {
+    let (_dir, app) = launch_fresh().await;
+    let list = app.registry().list_models().expect("list");
+    assert_eq!(list.total, 4);
+    for m in &list.models {
+        let text = row_text(&app, &m.id).await;
+        assert!(
+            text.contains(&m.name) && text.contains(&m.version),
+            "row {}: {text}",
+            m.id
+        );
+        assert!(text.contains("Demo"), "demo data is labelled: {text}");
+    }
+    let painted = app
+        .mark_epoch_ms("modelops:table-painted")
+        .await
+        .expect("the page marks the painted table");
+    println!(
+        "launch-to-table-painted: {:.0} ms",
+        painted - app.launched_at_ms
+    );
+    app.screenshot("table").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn lifecycle_actions_work_and_persist_across_restart() {
+    let (dir, app) = launch_fresh().await;
+
+    // Deploy (staging → production) through its confirmation.
+    open_details(&app, "model-2").await;
+    app.screenshot("details").await;
+    app.click(&button(DETAILS, "Deploy to production")).await;
+    app.el(CONFIRM).await;
+    app.screenshot("confirm-deploy").await;
+    app.click(&button(CONFIRM, "Deploy to production")).await;
+    app.toast("deployed to production").await;
+    app.screenshot("toast").await;
+    assert_eq!(status_of(&app, "model-2"), Status::Production);
+    close_details(&app).await;
+    wait_row_contains(&app, "model-2", "Production").await;
+
+    // Promote to Staging (development → staging).
+    open_details(&app, "model-3").await;
+    app.click(&button(DETAILS, "Promote to Staging")).await;
+    app.toast("promoted to staging").await;
+    assert_eq!(status_of(&app, "model-3"), Status::Staging);
+
+    // Run Tests: the result shown is the stored run's.
+    app.dismiss_toasts().await;
+    app.click(&button(DETAILS, "Run Tests")).await;
+    let toast = app.toast("passed").await;
+    let run = app
+        .registry()
+        .model_details("model-3")
+        .expect("details")
+        .test_runs[0]
+        .clone();
+    assert_eq!(
+        (run.passed, run.total),
+        (2, 5),
+        "model-3's demo metrics fail 3 of 5 checks"
+    );
+    assert!(toast.contains("2/5"), "toast shows the run: {toast}");
+    let shown = app
+        .text(&format!(
+            "{DETAILS}//*[contains(normalize-space(.), '2/5 passed')]"
+        ))
+        .await;
+    assert!(shown.contains("2/5"));
+    close_details(&app).await;
+
+    // Rollback restores the previous version and its metrics.
+    open_details(&app, "model-1").await;
+    app.click(&button(DETAILS, "Rollback")).await;
+    let toast = app.toast("rolled back").await;
+    assert!(toast.contains("2.1.0 → 2.0.9"), "{toast}");
+    let m1 = app.registry().get_model("model-1").expect("model-1");
+    assert_eq!((m1.version.as_str(), m1.accuracy), ("2.0.9", 0.93));
+    close_details(&app).await;
+    let text = wait_row_contains(&app, "model-1", "2.0.9").await;
+    assert!(text.contains("93.0%"), "accuracy of 2.0.9 shown: {text}");
+
+    // Archive through its confirmation.
+    open_details(&app, "model-4").await;
+    app.click(&button(DETAILS, "Archive")).await;
+    app.click(&button(CONFIRM, "Archive model")).await;
+    app.toast("archived").await;
+    assert_eq!(status_of(&app, "model-4"), Status::Archived);
+    close_details(&app).await;
+    wait_row_contains(&app, "model-4", "Archived").await;
+
+    // Refresh shows what another process wrote to the registry.
+    assert!(row_text(&app, "model-2").await.contains("Untested"));
+    app.registry()
+        .run_tests("model-2")
+        .expect("test from outside");
+    app.click(&button("", "Refresh")).await;
+    wait_row_contains(&app, "model-2", "5/5").await;
+    app.quit().await;
+
+    // Quit and relaunch on the same data dir: every change is still there.
+    let app = App::launch(dir.path()).await;
+    wait_row_contains(&app, "model-1", "2.0.9").await;
+    for (id, status) in [
+        ("model-1", "Production"),
+        ("model-2", "Production"),
+        ("model-3", "Staging"),
+        ("model-4", "Archived"),
+    ] {
+        let text = wait_row_contains(&app, id, status).await;
+        assert!(text.contains(status), "{id} after restart: {text}");
+    }
+    assert!(row_text(&app, "model-3").await.contains("2/5"));
+    assert!(row_text(&app, "model-2").await.contains("5/5"));
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn ab_test_starts_and_stops() {
+    let (_dir, app) = launch_fresh().await;
+    let form = "//form[@aria-label='Start an A/B test']";
+    let selects = app
+        .wd
+        .find_all(By::XPath(format!("{form}//select")))
+        .await
+        .expect("selects");
+    assert_eq!(selects.len(), 2);
+    SelectElement::new(&selects[0])
+        .await
+        .expect("select A")
+        .select_by_value("model-1")
+        .await
+        .expect("pick A");
+    let select_b = app.el(&format!("({form}//select)[2]")).await;
+    SelectElement::new(&select_b)
+        .await
+        .expect("select B")
+        .select_by_value("model-4")
+        .await
+        .expect("pick B");
+    let split = app.el(&format!("{form}//input[@type='number']")).await;
+    split.clear().await.expect("clear split");
+    split.send_keys("30").await.expect("type split");
+    app.el(&format!(
+        "{form}//output[contains(normalize-space(.), 'A 70% · B 30%')]"
+    ))
+    .await;
+    app.click(&button(form, "Start A/B test")).await;
+    app.toast("A/B test started").await;
+
+    let tests = app.registry().list_ab_tests().expect("tests");
+    assert_eq!(tests.len(), 1);
+    let t = &tests[0];
+    assert_eq!(
+        (t.model_a.as_str(), t.model_b.as_str(), t.traffic_split),
+        ("model-1", "model-4", 30)
+    );
+    assert_eq!(t.status, AbTestStatus::Running);
+    assert!(t.id.starts_with("ab-test-") && t.id.len() == 16, "{}", t.id);
+
+    let stop = format!(
+        "//button[@aria-label={}]",
+        xpath_literal(&format!(
+            "Stop A/B test {} vs {}",
+            name_of("model-1"),
+            name_of("model-4")
+        ))
+    );
+    app.screenshot("ab-test-running").await;
+    app.click(&stop).await;
+    app.toast("A/B test stopped").await;
+    app.gone(&stop).await;
+    assert_eq!(
+        app.registry().list_ab_tests().expect("tests")[0].status,
+        AbTestStatus::Stopped
+    );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_refused_action_shows_the_registry_error_and_changes_nothing() {
+    let (_dir, app) = launch_fresh().await;
+    open_details(&app, "model-2").await;
+    // Another process (the CLI, a second window) archives the model while the details are open.
+    app.registry()
+        .archive("model-2")
+        .expect("archive from outside");
+    let before = app.registry().content_fingerprint().expect("fingerprint");
+    app.click(&button(DETAILS, "Rollback")).await;
+    let toast = app.toast("Rollback failed").await;
+    assert!(
+        toast.contains("archived"),
+        "the registry's message reaches the toast: {toast}"
+    );
+    app.screenshot("error-toast").await;
+    assert_eq!(
+        app.registry().content_fingerprint().expect("fingerprint"),
+        before,
+        "nothing changed"
+    );
+    // The refused call refreshed the view: the model now shows as archived and read-only.
+    app.el(&format!(
+        "{DETAILS}//*[contains(normalize-space(.), 'read-only')]"
+    ))
+    .await;
+    app.quit().await;
+}
+
+/// Waits for GTK's save dialog, then types `keys` into it.
+fn drive_save_dialog(path: Option<&Path>) {
+    let found = std::process::Command::new("timeout")
+        .args([
+            "20",
+            "xdotool",
+            "search",
+            "--sync",
+            "--onlyvisible",
+            "--name",
+            "Save File",
+        ])
+        .output()
+        .expect("xdotool search");
+    assert!(
+        found.status.success(),
+        "the native save dialog did not appear"
+    );
+    std::thread::sleep(Duration::from_millis(1200));
+    match path {
+        Some(p) => {
+            xdotool(&["key", "ctrl+a"]);
+            std::thread::sleep(Duration::from_millis(300));
+            xdotool(&["type", "--delay", "50", &p.display().to_string()]);
+            std::thread::sleep(Duration::from_millis(700));
+            xdotool(&["key", "Return"]);
+        }
+        None => {
+            xdotool(&["key", "Escape"]);
+        }
+    }
+}
+
+#[tokio::test]
+async fn export_csv_through_the_native_save_dialog() {
+    let (_dir, app) = launch_fresh().await;
+    let out = tempfile::tempdir().expect("export dir");
+
+    // Cancelled: no file, no error.
+    app.click(&button("", "Export CSV")).await;
+    tokio::task::spawn_blocking(|| drive_save_dialog(None))
+        .await
+        .expect("dialog");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(std::fs::read_dir(out.path()).expect("dir").count(), 0);
+    let toasts = app.toasts().await;
+    assert!(
+        toasts.is_empty(),
+        "a cancelled export shows nothing: {toasts:?}"
+    );
+
+    // Saved: the file holds every model of the registry.
+    let target = out.path().join("models export.csv");
+    app.click(&button("", "Export CSV")).await;
+    let t = target.clone();
+    tokio::task::spawn_blocking(move || drive_save_dialog(Some(&t)))
+        .await
+        .expect("dialog");
+    let toast = app.toast("Exported").await;
+    assert!(
+        toast.contains("4 models") && toast.contains("models export.csv"),
+        "{toast}"
+    );
+    let mut rdr = csv::Reader::from_path(&target).expect("the CSV was written");
+    assert_eq!(
+        rdr.headers().expect("header").iter().collect::<Vec<_>>(),
+        CSV_HEADER.to_vec()
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().collect::<Result<_, _>>().expect("rows");
+    let list = app.registry().list_models().expect("list");
+    assert_eq!(rows.len(), list.models.len());
+    for (r, m) in rows.iter().zip(&list.models) {
+        assert_eq!(
+            (&r[0], &r[1], &r[2], &r[3]),
+            (
+                m.id.as_str(),
+                m.name.as_str(),
+                m.version.as_str(),
+                m.status.as_str()
+            )
+        );
+        assert_eq!(r[4].parse::<f64>().expect("accuracy"), m.accuracy);
+    }
+    app.quit().await;
+}
