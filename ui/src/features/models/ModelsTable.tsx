@@ -38,14 +38,13 @@ export function ModelsTable({ models, onView }: ModelsTableProps) {
             <th scope="col">Status</th>
             <th scope="col" className="num">Accuracy</th>
             <th scope="col" className="num">Latency</th>
-            <th scope="col" className="num">Throughput</th>
+            <th scope="col" className="num" title="Throughput, requests per second">Req/s</th>
             <th scope="col" className="num">Uptime</th>
             <th scope="col">Framework</th>
             <th scope="col" className="num">Size</th>
             <th scope="col" className="num">AI conf.</th>
             <th scope="col" className="num">Error rate</th>
             <th scope="col">Deployed</th>
-            <th scope="col">Last tested</th>
             <th scope="col">Last test</th>
             <th scope="col" className="col-action"><span className="sr-only">Actions</span></th>
           </tr>
@@ -70,7 +69,7 @@ export function ModelsTable({ models, onView }: ModelsTableProps) {
               </td>
               <td className="num">{fractionPct(m.accuracy, 1)}</td>
               <td className="num">{ms(m.latency)}</td>
-              <td className="num">{formatNumber(m.throughput)} req/s</td>
+              <td className="num">{formatNumber(m.throughput)}</td>
               <td className="num">{pct(m.uptime, 2)}</td>
               <td>{m.framework}</td>
               <td className="num">{m.size}</td>
@@ -80,10 +79,15 @@ export function ModelsTable({ models, onView }: ModelsTableProps) {
                 {m.deployedAt ? <time dateTime={m.deployedAt} title={utc(m.deployedAt)}>{relative(m.deployedAt, now)}</time> : <span className="muted">Never</span>}
               </td>
               <td className="nowrap">
-                {m.lastTestedAt ? <time dateTime={m.lastTestedAt} title={utc(m.lastTestedAt)}>{relative(m.lastTestedAt, now)}</time> : <span className="muted">Never</span>}
-              </td>
-              <td>
                 <LastTest model={m} />
+                {m.lastTestedAt ? (
+                  <>
+                    {" "}
+                    <time className="muted small" dateTime={m.lastTestedAt} title={utc(m.lastTestedAt)}>
+                      {relative(m.lastTestedAt, now)}
+                    </time>
+                  </>
+                ) : null}
               </td>
               <td className="col-action">
                 <button
