@@ -57,3 +57,29 @@ pub fn run() {
         std::process::exit(1);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Args;
+    use clap::Parser;
+    use std::path::Path;
+
+    #[test]
+    fn data_dir_comes_from_the_flag_or_the_environment() {
+        let args = Args::try_parse_from(["modelops", "--data-dir", "/tmp/reg"]).unwrap();
+        assert_eq!(args.data_dir.as_deref(), Some(Path::new("/tmp/reg")));
+        let args = Args::try_parse_from(["modelops", "--data-dir=/tmp/other"]).unwrap();
+        assert_eq!(args.data_dir.as_deref(), Some(Path::new("/tmp/other")));
+        // The only test in this binary that touches the variable, so no other test races it.
+        std::env::set_var("MODELOPS_DATA_DIR", "/tmp/from-env");
+        let from_env = Args::try_parse_from(["modelops"]).unwrap();
+        let flag_wins = Args::try_parse_from(["modelops", "--data-dir", "/tmp/flag"]).unwrap();
+        std::env::remove_var("MODELOPS_DATA_DIR");
+        assert_eq!(
+            from_env.data_dir.as_deref(),
+            Some(Path::new("/tmp/from-env"))
+        );
+        assert_eq!(flag_wins.data_dir.as_deref(), Some(Path::new("/tmp/flag")));
+        assert!(Args::try_parse_from(["modelops", "--bogus"]).is_err());
+    }
+}

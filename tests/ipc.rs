@@ -261,3 +261,23 @@ fn commands_the_capability_does_not_grant_are_refused() {
         .is_err());
     assert!(h.raw("list_models", json!({})).is_ok());
 }
+
+#[test]
+fn a_damaged_registry_or_unusable_data_dir_is_reported_with_its_code() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(registry_path(dir.path()), b"not a database".repeat(512)).unwrap();
+    let h = harness(AppState::open(dir.path()));
+    let msg = h.err("list_models", json!({}), "CORRUPT_DATABASE");
+    assert!(msg.contains("left untouched"), "{msg}");
+    assert_eq!(
+        std::fs::read(registry_path(dir.path())).unwrap(),
+        b"not a database".repeat(512)
+    );
+
+    // The data dir cannot be created inside a regular file.
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let h = harness(AppState::open(&file.join("data")));
+    let msg = h.err("get_summary", json!({}), "IO");
+    assert!(msg.contains("data folder"), "{msg}");
+}
