@@ -2,6 +2,8 @@
 // every command unreachable unless a capability grants it (tauri.conf.json grants them to the main window).
 const COMMANDS: &[&str] = &[
     "list_models",
+    "query_models",
+    "list_frameworks",
     "get_summary",
     "get_model_details",
     "deploy_model",

@@ -111,6 +111,78 @@ fn list_and_summary() {
 }
 
 #[test]
+fn query_and_frameworks() {
+    let h = harness(AppState::from_registry(
+        Registry::open_generated_in_memory(250, 1).unwrap(),
+    ));
+    let page: ModelPage = h.ok(
+        "query_models",
+        json!({ "request": {
+            "view": { "filter": { "statuses": ["production", "staging"], "search": "de" },
+                      "sort": "aiConfidence", "dir": "desc" },
+            "offset": 10, "limit": 20 } }),
+    );
+    assert_eq!(page.offset, 10);
+    assert!(page.total > 0 && page.models.len() <= 20);
+    assert!(page
+        .models
+        .windows(2)
+        .all(|w| w[0].ai_confidence >= w[1].ai_confidence));
+    assert!(page
+        .models
+        .iter()
+        .all(|m| matches!(m.status, Status::Production | Status::Staging)));
+    // The filter fields are optional on the wire.
+    let all: ModelPage = h.ok(
+        "query_models",
+        json!({ "request": { "view": { "sort": "name", "dir": "asc" }, "offset": 0, "limit": 500 } }),
+    );
+    assert_eq!(all.total, 250);
+    let fws: Vec<FrameworkCount> = h.ok("list_frameworks", json!({}));
+    assert_eq!(fws.iter().map(|f| f.models).sum::<u32>(), 250);
+    h.err(
+        "query_models",
+        json!({ "request": { "view": { "sort": "name", "dir": "asc" }, "offset": 0, "limit": 0 } }),
+        "INVALID_INPUT",
+    );
+    assert!(h
+        .raw("query_models", json!({ "request": { "view": { "sort": "colour", "dir": "asc" }, "offset": 0, "limit": 5 } }))
+        .is_err());
+}
+
+#[test]
+fn export_of_a_view_writes_only_its_rows() {
+    let h = harness(AppState::from_registry(
+        Registry::open_generated_in_memory(120, 2).unwrap(),
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("view.csv");
+    let view = json!({ "filter": { "statuses": ["archived"] }, "sort": "latency", "dir": "asc" });
+    let page: ModelPage = h.ok(
+        "query_models",
+        json!({ "request": { "view": view, "offset": 0, "limit": 500 } }),
+    );
+    let res: ExportResult = h.ok(
+        "export_models_csv",
+        json!({ "request": { "path": path.to_str().unwrap(), "view": view } }),
+    );
+    assert_eq!(res.rows, page.total);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let ids: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        page.models
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn lifecycle_commands() {
     let h = seeded();
     let r: TransitionResult = h.ok("promote_model", model_ref("model-3"));

@@ -14,5 +14,8 @@ pub async fn export_models_csv(
     state: State<'_, AppState>,
     request: ExportRequest,
 ) -> Result<ExportResult, IpcError> {
-    blocking(&state, move |r| r.export_csv(&PathBuf::from(&request.path))).await
+    blocking(&state, move |r| {
+        r.export_csv(&PathBuf::from(&request.path), request.view.as_ref())
+    })
+    .await
 }

@@ -16,6 +16,8 @@ use crate::state::AppState;
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         models::list_models,
+        models::query_models,
+        models::list_frameworks,
         models::get_summary,
         models::get_model_details,
         models::deploy_model,

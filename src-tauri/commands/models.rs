@@ -1,6 +1,6 @@
 use modelops_core::types::{
-    DeployRequest, ModelDetails, ModelList, ModelRef, RollbackResult, Summary, TestRun,
-    TransitionResult,
+    DeployRequest, FrameworkCount, ModelDetails, ModelList, ModelPage, ModelQuery, ModelRef,
+    RollbackResult, Summary, TestRun, TransitionResult,
 };
 use tauri::State;
 
@@ -11,6 +11,20 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn list_models(state: State<'_, AppState>) -> Result<ModelList, IpcError> {
     blocking(&state, |r| r.list_models()).await
+}
+
+/// One window of the table (sorted, filtered, searched in SQL).
+#[tauri::command]
+pub async fn query_models(
+    state: State<'_, AppState>,
+    request: ModelQuery,
+) -> Result<ModelPage, IpcError> {
+    blocking(&state, move |r| r.query_models(&request)).await
+}
+
+#[tauri::command]
+pub async fn list_frameworks(state: State<'_, AppState>) -> Result<Vec<FrameworkCount>, IpcError> {
+    blocking(&state, |r| r.frameworks()).await
 }
 
 #[tauri::command]

@@ -9,18 +9,42 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
-use rusqlite_migration::{Migrations, M};
+use rusqlite::{params, Connection, OpenFlags, Transaction};
+use rusqlite_migration::{HookResult, Migrations, M};
 
 use crate::error::{is_corruption, RegistryError, Result};
 
-const MIGRATION_LIST: &[M<'static>] = &[M::up(include_str!("migrations/0001_initial.sql"))];
+/// The schema version this build writes; `migrations()` has this many steps.
+pub const LATEST_SCHEMA: i64 = 2;
 
 /// The migrations, in order. Migration N leaves `user_version = N`.
-pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(include_str!("migrations/0001_initial.sql")),
+        M::up_with_hook(
+            include_str!("migrations/0002_query_indexes.sql"),
+            backfill_sort_copies,
+        ),
+    ])
+}
 
-/// The schema version this build writes.
-pub const LATEST_SCHEMA: i64 = MIGRATION_LIST.len() as i64;
+/// Part of migration 2: version keys are computed in Rust (semver parsing), then every model is re-pointed
+/// at its current version so the trigger fills its `cur_*` copy.
+fn backfill_sort_copies(tx: &Transaction<'_>) -> HookResult {
+    let versions: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare("SELECT id, version FROM model_versions")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut update = tx.prepare("UPDATE model_versions SET version_key = ?1 WHERE id = ?2")?;
+    for (id, version) in versions {
+        update.execute(params![crate::version::sort_key(&version), id])?;
+    }
+    tx.execute_batch(
+        "UPDATE models SET current_version_id = current_version_id WHERE current_version_id IS NOT NULL",
+    )?;
+    Ok(())
+}
 
 /// How long a write waits for another connection (another window, the CLI) before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -58,7 +82,7 @@ pub fn open_file(path: &Path) -> Result<Connection> {
         });
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
-    MIGRATIONS.to_latest(&mut conn)?;
+    migrations().to_latest(&mut conn)?;
     Ok(conn)
 }
 
@@ -66,7 +90,7 @@ pub fn open_file(path: &Path) -> Result<Connection> {
 pub fn open_in_memory() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
     configure(&conn)?;
-    MIGRATIONS.to_latest(&mut conn)?;
+    migrations().to_latest(&mut conn)?;
     Ok(conn)
 }
 

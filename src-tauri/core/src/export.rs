@@ -4,11 +4,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use rusqlite::Connection;
-
 use crate::error::{RegistryError, Result};
-use crate::registry::{format_size, Registry};
-use crate::types::ExportResult;
+use crate::registry::Registry;
+use crate::types::{ExportResult, Model, ModelView};
 
 /// Every column of the table, in the table's order. Numbers are written raw (fractions, not percents) so a
 /// spreadsheet computes with them.
@@ -33,52 +31,42 @@ pub const CSV_HEADER: [&str; 18] = [
     "demo",
 ];
 
-pub(crate) fn write_models_csv<W: Write>(conn: &Connection, out: W) -> Result<u32> {
+pub(crate) fn write_models_csv<W: Write>(
+    rows: impl Iterator<Item = rusqlite::Result<Model>>,
+    out: W,
+) -> Result<u32> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_HEADER)?;
-    let mut stmt = conn.prepare(
-        "SELECT m.id, m.name, v.version, m.status, v.accuracy, v.latency_ms, v.throughput_rps, v.uptime_pct,
-                m.framework, v.size_bytes, v.ai_confidence, v.error_rate, m.deployed_at, m.last_tested_at,
-                (SELECT pv.version FROM model_versions pv
-                  WHERE pv.model_id = m.id AND pv.seq < v.seq ORDER BY pv.seq DESC LIMIT 1),
-                lt.passed, lt.total, v.is_demo OR m.is_demo
-         FROM models m
-         JOIN model_versions v ON v.id = m.current_version_id
-         LEFT JOIN test_runs lt ON lt.id = (SELECT max(id) FROM test_runs WHERE version_id = v.id)
-         ORDER BY m.rowid",
-    )?;
-    let mut rows = stmt.query([])?;
+    let ts = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default()
+    };
     let mut count = 0u32;
-    while let Some(r) = rows.next()? {
-        let size_bytes: i64 = r.get(9)?;
-        let ts = |i: usize| -> rusqlite::Result<String> {
-            Ok(r.get::<_, Option<chrono::DateTime<chrono::Utc>>>(i)?
-                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                .unwrap_or_default())
-        };
-        let last_test = match (r.get::<_, Option<u32>>(15)?, r.get::<_, Option<u32>>(16)?) {
-            (Some(p), Some(t)) => format!("{p}/{t}"),
-            _ => String::new(),
-        };
+    for m in rows {
+        let m = m?;
+        let last_test = m
+            .last_test
+            .as_ref()
+            .map(|t| format!("{}/{}", t.passed, t.total));
         w.write_record([
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, f64>(4)?.to_string(),
-            r.get::<_, f64>(5)?.to_string(),
-            r.get::<_, f64>(6)?.to_string(),
-            r.get::<_, f64>(7)?.to_string(),
-            r.get::<_, String>(8)?,
-            format_size(size_bytes),
-            size_bytes.to_string(),
-            r.get::<_, f64>(10)?.to_string(),
-            r.get::<_, f64>(11)?.to_string(),
-            ts(12)?,
-            ts(13)?,
-            r.get::<_, Option<String>>(14)?.unwrap_or_default(),
-            last_test,
-            if r.get::<_, bool>(17)? { "yes" } else { "no" }.to_owned(),
+            m.id,
+            m.name,
+            m.version,
+            m.status.as_str().to_owned(),
+            m.accuracy.to_string(),
+            m.latency.to_string(),
+            m.throughput.to_string(),
+            m.uptime.to_string(),
+            m.framework,
+            m.size,
+            m.size_bytes.to_string(),
+            m.ai_confidence.to_string(),
+            m.error_rate.to_string(),
+            ts(m.deployed_at),
+            ts(m.last_tested_at),
+            m.previous_version.unwrap_or_default(),
+            last_test.unwrap_or_default(),
+            if m.is_demo { "yes" } else { "no" }.to_owned(),
         ])?;
         count += 1;
     }
@@ -87,7 +75,11 @@ pub(crate) fn write_models_csv<W: Write>(conn: &Connection, out: W) -> Result<u3
     Ok(count)
 }
 
-pub(crate) fn export_to_path(reg: &Registry, path: &Path) -> Result<ExportResult> {
+pub(crate) fn export_to_path(
+    reg: &Registry,
+    path: &Path,
+    view: Option<&ModelView>,
+) -> Result<ExportResult> {
     if !path.is_absolute() {
         return Err(RegistryError::InvalidInput(format!(
             "Export needs an absolute file path; got \"{}\".",
@@ -108,7 +100,7 @@ pub(crate) fn export_to_path(reg: &Registry, path: &Path) -> Result<ExportResult
         .suffix(".csv.tmp")
         .tempfile_in(dir)
         .map_err(|e| RegistryError::io(format!("Can't write to {}", dir.display()), e))?;
-    let rows = reg.write_csv(std::io::BufWriter::new(tmp.as_file_mut()))?;
+    let rows = reg.write_csv(std::io::BufWriter::new(tmp.as_file_mut()), view)?;
     tmp.as_file()
         .sync_all()
         .map_err(|e| RegistryError::io(format!("Can't write {}", path.display()), e))?;

@@ -7,10 +7,13 @@ pub mod checks;
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod generate;
 pub mod lifecycle;
+pub mod query;
 pub mod registry;
 mod seed;
 pub mod types;
+pub mod version;
 
 pub use error::{ErrorCode, RegistryError, Result};
 pub use registry::Registry;

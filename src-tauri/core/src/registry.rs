@@ -20,6 +20,9 @@ use crate::lifecycle::{self, Action};
 use crate::seed;
 use crate::types::*;
 
+/// The most rows one `query_models` call returns.
+pub const MAX_PAGE: u32 = 500;
+
 /// How many events and test runs the details view carries.
 pub const DETAIL_EVENTS_LIMIT: u32 = 50;
 pub const DETAIL_TEST_RUNS_LIMIT: u32 = 20;
@@ -77,7 +80,7 @@ impl Registry {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
@@ -105,6 +108,68 @@ impl Registry {
                 models,
                 timestamp: Utc::now(),
             })
+        })
+    }
+
+    /// One window of the table: the models matching `q.view.filter`, in its order, rows `offset ..
+    /// offset + limit`, and how many match in all. Every sort column has an index (migration 2), so a page
+    /// walks an index rather than sorting the registry.
+    pub fn query_models(&self, q: &ModelQuery) -> Result<ModelPage> {
+        if !(1..=MAX_PAGE).contains(&q.limit) {
+            return Err(RegistryError::InvalidInput(format!(
+                "A page holds 1 to {MAX_PAGE} models; {} were asked for.",
+                q.limit
+            )));
+        }
+        let filter = crate::query::FilterSql::new(&q.view.filter)?;
+        let order = crate::query::order_by(q.view.sort, q.view.dir);
+        self.read(|tx| {
+            let total: u32 = tx
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM models m WHERE {}",
+                    filter.clause
+                ))?
+                .query_row(rusqlite::params_from_iter(filter.params.iter()), |r| {
+                    r.get(0)
+                })?;
+            let ids: Vec<i64> = {
+                let mut stmt = tx.prepare_cached(&format!(
+                    "SELECT m.rowid FROM models m WHERE {} ORDER BY {order} LIMIT {} OFFSET {}",
+                    filter.clause, q.limit, q.offset
+                ))?;
+                let rows = stmt
+                    .query_map(rusqlite::params_from_iter(filter.params.iter()), |r| {
+                        r.get(0)
+                    })?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            let mut by_rowid = tx.prepare_cached(&format!("{MODEL_SELECT} WHERE m.rowid = ?1"))?;
+            let models = ids
+                .into_iter()
+                .map(|id| by_rowid.query_row([id], model_from_row))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(ModelPage {
+                models,
+                offset: q.offset,
+                total,
+                timestamp: Utc::now(),
+            })
+        })
+    }
+
+    /// The frameworks in the registry with how many models use each, for the filter.
+    pub fn frameworks(&self) -> Result<Vec<FrameworkCount>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT framework, count(*) FROM models GROUP BY framework ORDER BY framework",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(FrameworkCount {
+                    framework: r.get(0)?,
+                    models: r.get(1)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 
@@ -504,15 +569,28 @@ impl Registry {
 
     // ----- export -----
 
-    /// Writes every model (every column of the table) as CSV to `out`, streaming rows from SQLite.
-    pub fn write_csv<W: std::io::Write>(&self, out: W) -> Result<u32> {
-        self.read(|tx| crate::export::write_models_csv(tx, out))
+    /// Writes the models of `view` (every model, in registration order, when None) as CSV to `out`,
+    /// streaming rows from SQLite: memory stays flat however many there are.
+    pub fn write_csv<W: std::io::Write>(&self, out: W, view: Option<&ModelView>) -> Result<u32> {
+        let (clause, params, order) = match view {
+            Some(v) => {
+                let f = crate::query::FilterSql::new(&v.filter)?;
+                (f.clause, f.params, crate::query::order_by(v.sort, v.dir))
+            }
+            None => ("1".to_owned(), Vec::new(), "m.rowid".to_owned()),
+        };
+        self.read(|tx| {
+            let mut stmt =
+                tx.prepare(&format!("{MODEL_SELECT} WHERE {clause} ORDER BY {order}"))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), model_from_row)?;
+            crate::export::write_models_csv(rows, out)
+        })
     }
 
     /// Exports to `path` atomically: a temporary file beside it is renamed over the target once complete,
     /// so a failed export never leaves a half-written file.
-    pub fn export_csv(&self, path: &Path) -> Result<ExportResult> {
-        crate::export::export_to_path(self, path)
+    pub fn export_csv(&self, path: &Path, view: Option<&ModelView>) -> Result<ExportResult> {
+        crate::export::export_to_path(self, path, view)
     }
 
     /// A digest of every row of every table: equal before and after means nothing changed. For tests and
@@ -550,8 +628,9 @@ impl Registry {
 // ----- row helpers -----
 
 const MODEL_SELECT: &str = "
-    SELECT m.id, m.name, v.version, m.status, v.accuracy, v.latency_ms, v.throughput_rps, v.uptime_pct,
-           m.framework, v.size_bytes, v.ai_confidence, v.error_rate, m.deployed_at, m.last_tested_at,
+    SELECT m.id, m.name, m.cur_version, m.status, m.cur_accuracy, m.cur_latency_ms, m.cur_throughput_rps,
+           m.cur_uptime_pct, m.framework, m.cur_size_bytes, m.cur_ai_confidence, m.cur_error_rate,
+           m.deployed_at, m.last_tested_at,
            (SELECT pv.version FROM model_versions pv
              WHERE pv.model_id = m.id AND pv.seq < v.seq ORDER BY pv.seq DESC LIMIT 1),
            lt.passed, lt.total, v.is_demo OR m.is_demo

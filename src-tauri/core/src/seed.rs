@@ -182,8 +182,8 @@ pub(crate) fn seed_if_new(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<bo
             let at = now - Duration::days(v.age_days);
             tx.execute(
                 "INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps,
-                     uptime_pct, ai_confidence, error_rate, size_bytes, is_demo, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11)",
+                     uptime_pct, ai_confidence, error_rate, size_bytes, is_demo, created_at, version_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12)",
                 params![
                     m.id,
                     v.version,
@@ -195,7 +195,8 @@ pub(crate) fn seed_if_new(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<bo
                     v.ai_confidence,
                     v.error_rate,
                     v.size_bytes,
-                    at
+                    at,
+                    crate::version::sort_key(v.version)
                 ],
             )?;
             current = tx.last_insert_rowid();

@@ -399,4 +399,123 @@ pub struct AbTestRef {
 pub struct ExportRequest {
     /// Absolute path chosen in the native save dialog.
     pub path: String,
+    /// Export only what this view shows, in its order; None exports every model.
+    #[serde(default)]
+    #[ts(optional)]
+    pub view: Option<ModelView>,
+}
+
+/// A column the models table can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum SortKey {
+    Name,
+    Version,
+    Status,
+    Accuracy,
+    Latency,
+    Throughput,
+    Uptime,
+    Framework,
+    Size,
+    AiConfidence,
+    ErrorRate,
+    DeployedAt,
+    LastTestedAt,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 13] = [
+        SortKey::Name,
+        SortKey::Version,
+        SortKey::Status,
+        SortKey::Accuracy,
+        SortKey::Latency,
+        SortKey::Throughput,
+        SortKey::Uptime,
+        SortKey::Framework,
+        SortKey::Size,
+        SortKey::AiConfidence,
+        SortKey::ErrorRate,
+        SortKey::DeployedAt,
+        SortKey::LastTestedAt,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum SortDir {
+    Asc,
+    Desc,
+}
+
+/// Which models the table shows. Empty fields don't filter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ModelFilter {
+    /// Case-insensitive (ASCII) substring of the name.
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
+    /// Any of these statuses; empty means all.
+    #[serde(default)]
+    pub statuses: Vec<Status>,
+    /// Exactly this framework.
+    #[serde(default)]
+    #[ts(optional)]
+    pub framework: Option<String>,
+}
+
+/// A filter and an order: what the table shows, and what "export current view" writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ModelView {
+    #[serde(default)]
+    pub filter: ModelFilter,
+    pub sort: SortKey,
+    pub dir: SortDir,
+}
+
+impl Default for ModelView {
+    fn default() -> Self {
+        ModelView {
+            filter: ModelFilter::default(),
+            sort: SortKey::Name,
+            dir: SortDir::Asc,
+        }
+    }
+}
+
+/// One window of the table: rows `offset .. offset + limit` of the view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ModelQuery {
+    pub view: ModelView,
+    pub offset: u32,
+    /// 1 to `MAX_PAGE` rows.
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ModelPage {
+    pub models: Vec<Model>,
+    pub offset: u32,
+    /// How many models match the filter (all pages).
+    pub total: u32,
+    pub timestamp: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FrameworkCount {
+    pub framework: String,
+    pub models: u32,
 }

@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use modelops_core::db::{LATEST_SCHEMA, MIGRATIONS};
+use modelops_core::db::{migrations, LATEST_SCHEMA};
 use modelops_core::export::CSV_HEADER;
 use modelops_core::types::DeployTarget;
 use modelops_core::{ErrorCode, Registry};
@@ -15,7 +15,7 @@ fn bytes(path: &Path) -> Vec<u8> {
 
 #[test]
 fn migrations_are_valid() {
-    MIGRATIONS.validate().expect("migrations validate");
+    migrations().validate().expect("migrations validate");
 }
 
 #[test]
@@ -135,7 +135,7 @@ fn csv_export_round_trips_awkward_values() {
     let out = dir.path().join("export dir with spaces");
     fs::create_dir(&out).unwrap();
     let target = out.join("models.csv");
-    let res = reg.export_csv(&target).unwrap();
+    let res = reg.export_csv(&target, None).unwrap();
     assert_eq!(res.rows, 4);
     assert_eq!(res.path, target.display().to_string());
     let mut rdr = csv::Reader::from_path(&target).unwrap();
@@ -173,16 +173,70 @@ fn export_refuses_bad_targets_and_writes_nothing() {
     let reg = Registry::open_in_memory().unwrap();
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(
-        reg.export_csv(Path::new("relative.csv"))
+        reg.export_csv(Path::new("relative.csv"), None)
             .unwrap_err()
             .code(),
         ErrorCode::InvalidInput
     );
     assert_eq!(
-        reg.export_csv(dir.path()).unwrap_err().code(),
+        reg.export_csv(dir.path(), None).unwrap_err().code(),
         ErrorCode::InvalidInput
     );
     let missing = dir.path().join("no/such/dir/models.csv");
-    assert_eq!(reg.export_csv(&missing).unwrap_err().code(), ErrorCode::Io);
+    assert_eq!(
+        reg.export_csv(&missing, None).unwrap_err().code(),
+        ErrorCode::Io
+    );
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn upgrades_a_schema_1_registry_and_fills_the_sort_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("registry.sqlite3");
+    {
+        let mut raw = Connection::open(&path).unwrap();
+        migrations().to_version(&mut raw, 1).unwrap();
+        raw.execute_batch(
+            "INSERT INTO meta VALUES ('demo_seeded_at', '2025-01-01T00:00:00Z');
+             INSERT INTO models (id, name, framework, status, created_at)
+                 VALUES ('m-old', 'Old model', 'PyTorch', 'staging', '2025-01-01 00:00:00+00:00');
+             INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps,
+                 uptime_pct, ai_confidence, error_rate, size_bytes, created_at)
+             VALUES ('m-old', '1.9.0', 1, 0.8, 20, 100, 99.9, 0.8, 0.01, 1000, '2025-01-01 00:00:00+00:00'),
+                    ('m-old', '1.10.0', 2, 0.9, 10, 200, 99.95, 0.9, 0.005, 2000, '2025-02-01 00:00:00+00:00');
+             UPDATE models SET current_version_id = (SELECT max(id) FROM model_versions);",
+        )
+        .unwrap();
+    }
+    let reg = Registry::open(&path).unwrap();
+    assert_eq!(reg.schema_version().unwrap(), LATEST_SCHEMA);
+    let list = reg.list_models().unwrap();
+    assert_eq!(list.total, 1, "an upgraded registry is not re-seeded");
+    let m = &list.models[0];
+    assert_eq!(
+        (
+            m.version.as_str(),
+            m.accuracy,
+            m.previous_version.as_deref()
+        ),
+        ("1.10.0", 0.9, Some("1.9.0"))
+    );
+    use modelops_core::types::*;
+    let q = |sort| ModelQuery {
+        view: ModelView {
+            filter: ModelFilter::default(),
+            sort,
+            dir: SortDir::Desc,
+        },
+        offset: 0,
+        limit: 10,
+    };
+    assert_eq!(
+        reg.query_models(&q(SortKey::Accuracy)).unwrap().models[0].accuracy,
+        0.9
+    );
+    reg.rollback("m-old").unwrap();
+    let after = &reg.query_models(&q(SortKey::Version)).unwrap().models[0];
+    assert_eq!((after.version.as_str(), after.accuracy), ("1.9.0", 0.8));
 }
