@@ -317,3 +317,67 @@ pub fn xdotool(args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A generated registry of `models` models for large-registry tests and benchmarks, cached in
+/// `target/bench-data/` (generation of 100 000 takes ~25 s), copied into `data_dir`.
+pub fn generated_registry(models: u32, data_dir: &Path) {
+    let cache_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
+    std::fs::create_dir_all(&cache_dir).expect("bench-data dir");
+    let cached = cache_dir.join(format!("app-registry-{models}.sqlite3"));
+    if !cached.exists() {
+        let tmp = cache_dir.join(format!("app-registry-{models}.sqlite3.partial"));
+        let _ = std::fs::remove_file(&tmp);
+        modelops_core::generate::generate_file(&tmp, models, 42).expect("generate registry");
+        std::fs::rename(&tmp, &cached).expect("cache registry");
+    }
+    std::fs::create_dir_all(data_dir).expect("data dir");
+    std::fs::copy(&cached, data_dir.join("registry.sqlite3")).expect("copy registry");
+}
+
+/// Proportional set size (kB) of `pid` and all its descendants, from /proc: the memory the app really
+/// costs, with shared pages split among the processes that share them.
+pub fn pss_tree_kb(pid: u32) -> Vec<(u32, String, u64)> {
+    let mut out = Vec::new();
+    let mut stack = vec![pid];
+    let all: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+                .filter_map(|p| {
+                    let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+                    let after = stat.rsplit_once(')')?.1;
+                    let ppid = after.split_whitespace().nth(1)?.parse().ok()?;
+                    Some((p, ppid))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    while let Some(p) = stack.pop() {
+        let name = std::fs::read_to_string(format!("/proc/{p}/comm"))
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        let pss = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("Pss:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .unwrap_or(0);
+        out.push((p, name, pss));
+        stack.extend(all.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+    }
+    out
+}
+
+/// The pid of the running app binary (the newest process whose executable is `binary`).
+pub fn app_pid(binary: &Path) -> Option<u32> {
+    let target = std::fs::canonicalize(binary).ok()?;
+    std::fs::read_dir("/proc")
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|p| {
+            std::fs::read_link(format!("/proc/{p}/exe")).ok().as_deref() == Some(target.as_path())
+        })
+        .max()
+}

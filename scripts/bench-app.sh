@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# App benchmark over the real window (issue 4): launch → table painted, frame intervals while scrolling
+# through every row, and PSS of all the app's processes, at 1 000, 10 000 and 100 000 generated models,
+# with an empty Tauri window as the memory baseline. Needs the release app (scripts/test.sh or
+# `ui/node_modules/.bin/tauri build --bundles deb`); builds the baseline example itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+[ -x target/release/modelops ] || ui/node_modules/.bin/tauri build --no-bundle --ci
+cargo build --release --locked --example empty-window --features custom-protocol
+cargo build --locked -p modelops-e2e --bin app-bench
+
+export MODELOPS_E2E_APP=${MODELOPS_E2E_APP:-$PWD/target/release/modelops}
+export MODELOPS_E2E_OUT=$PWD/test-output/bench-shots GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
+display=120
+while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+trap 'kill $xvfb_pid 2>/dev/null || true' EXIT
+export DISPLAY=":$display"
+sleep 1
+target/debug/app-bench

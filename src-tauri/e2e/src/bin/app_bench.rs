@@ -1,0 +1,195 @@
+//! App benchmark over the real window: for registries of 1 000, 10 000 and 100 000 generated models,
+//! launch the release app, time launch → table painted (the page's performance mark), scroll through every
+//! row measuring frame intervals in the page, and sum the PSS of all the app's processes.
+//!
+//!     scripts/bench-app.sh          (builds what it needs, starts Xvfb, runs this)
+//!
+//! Prints a Markdown table and writes test-output/bench/app.json.
+
+use std::time::Duration;
+
+use modelops_e2e::*;
+use serde_json::{json, Value};
+
+const SIZES: [u32; 3] = [1_000, 10_000, 100_000];
+/// Scroll positions visited from top to bottom, one per animation frame.
+const SCROLL_STEPS: u32 = 1_500;
+
+const SCROLL_SCRIPT: &str = r#"
+const done = arguments[arguments.length - 1];
+const steps = arguments[0];
+const el = document.querySelector('.table-wrap');
+if (!el) { done({ error: 'no .table-wrap' }); return; }
+const max = el.scrollHeight - el.clientHeight;
+const frames = [];
+let i = 0;
+let last = 0;
+function tick(now) {
+  if (last) frames.push(now - last);
+  last = now;
+  if (i > steps) { done({ frames, scrollHeight: el.scrollHeight, max }); return; }
+  el.scrollTop = Math.round(max * i / steps);
+  i += 1;
+  requestAnimationFrame(tick);
+}
+requestAnimationFrame(tick);
+"#;
+
+fn stats(frames: &[f64]) -> Value {
+    let mut s = frames.to_vec();
+    s.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    let pct = |p: f64| {
+        s.get(((s.len() as f64 - 1.0) * p).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    json!({
+        "frames": s.len(),
+        "median_ms": pct(0.5),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "max_ms": s.last().copied().unwrap_or(0.0),
+        "over_50ms": s.iter().filter(|f| **f > 50.0).count(),
+    })
+}
+
+fn pss_mb(binary: &std::path::Path) -> (f64, Vec<(String, f64)>) {
+    let Some(pid) = app_pid(binary) else {
+        return (0.0, Vec::new());
+    };
+    let tree = pss_tree_kb(pid);
+    let parts = tree
+        .iter()
+        .map(|(_, name, kb)| (name.clone(), *kb as f64 / 1024.0))
+        .collect();
+    (
+        tree.iter().map(|(_, _, kb)| *kb as f64).sum::<f64>() / 1024.0,
+        parts,
+    )
+}
+
+/// PSS of an empty Tauri window (same Tauri and WebKitGTK, blank page), launched the same way.
+async fn empty_window_pss() -> Option<(f64, Vec<(String, f64)>)> {
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/release/examples/empty-window");
+    if !bin.is_file() {
+        eprintln!(
+            "no {} (cargo build --release --example empty-window): no baseline",
+            bin.display()
+        );
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let app = App::launch_binary(&bin, dir.path()).await;
+    app.el("//body").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let pss = pss_mb(&bin);
+    app.quit().await;
+    Some(pss)
+}
+
+#[tokio::main]
+async fn main() {
+    let binary = app_binary();
+    let baseline = empty_window_pss().await;
+    if let Some((mb, parts)) = &baseline {
+        eprintln!("empty window: {mb:.1} MB PSS {parts:?}");
+    }
+    // MODELOPS_BENCH_SIZES=1000,10000 picks other sizes (for a quick check of the bench itself).
+    let sizes: Vec<u32> = std::env::var("MODELOPS_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| SIZES.to_vec());
+    let mut results = Vec::new();
+    for n in sizes {
+        let dir = tempfile::tempdir().expect("data dir");
+        generated_registry(n, dir.path());
+        let app = App::launch(dir.path()).await;
+        app.el("//table[contains(@class, 'models-table')]/tbody/tr[.//button]")
+            .await;
+        let painted = app
+            .mark_epoch_ms("modelops:table-painted")
+            .await
+            .expect("painted mark");
+        let launch_ms = painted - app.launched_at_ms;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let (pss_idle, parts) = pss_mb(&binary);
+
+        app.wd
+            .set_script_timeout(Duration::from_secs(300))
+            .await
+            .expect("script timeout");
+        let ret = app
+            .wd
+            .execute_async(SCROLL_SCRIPT, vec![json!(SCROLL_STEPS)])
+            .await
+            .expect("scroll script");
+        let v = ret.json().clone();
+        assert!(v.get("error").is_none(), "{v}");
+        let frames: Vec<f64> = v["frames"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let (pss_scrolled, _) = pss_mb(&binary);
+        app.screenshot(&format!("bench-{n}-scrolled")).await;
+        app.quit().await;
+
+        let r = json!({
+            "models": n,
+            "launch_to_table_painted_ms": launch_ms.round(),
+            "scroll": stats(&frames),
+            "scroll_height_px": v["scrollHeight"],
+            "pss_mb_after_paint": (pss_idle * 10.0).round() / 10.0,
+            "pss_mb_after_scroll": (pss_scrolled * 10.0).round() / 10.0,
+            "pss_parts_after_paint": parts.iter().map(|(n, mb)| json!({"process": n, "mb": (mb * 10.0).round() / 10.0})).collect::<Vec<_>>(),
+        });
+        eprintln!("{r}");
+        results.push(r);
+    }
+
+    println!("| models | launch → table painted | scroll frames | median / p95 / p99 / max frame | frames > 50 ms | PSS after paint | PSS after scrolling |");
+    println!("|---:|---:|---:|---|---:|---:|---:|");
+    for r in &results {
+        let s = &r["scroll"];
+        println!(
+            "| {} | {} ms | {} | {:.1} / {:.1} / {:.1} / {:.1} ms | {} | {} MB | {} MB |",
+            r["models"],
+            r["launch_to_table_painted_ms"],
+            s["frames"],
+            s["median_ms"].as_f64().unwrap_or(0.0),
+            s["p95_ms"].as_f64().unwrap_or(0.0),
+            s["p99_ms"].as_f64().unwrap_or(0.0),
+            s["max_ms"].as_f64().unwrap_or(0.0),
+            s["over_50ms"],
+            r["pss_mb_after_paint"],
+            r["pss_mb_after_scroll"]
+        );
+    }
+    if let Some((base, parts)) = &baseline {
+        println!();
+        println!(
+            "Empty Tauri window (baseline): {base:.1} MB PSS ({})",
+            parts
+                .iter()
+                .map(|(n, mb)| format!("{n} {mb:.1}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for r in &results {
+            let scrolled = r["pss_mb_after_scroll"].as_f64().unwrap_or(0.0);
+            println!(
+                "{} models: {:.2}× the empty window after scrolling (target ≤ 1.3×)",
+                r["models"],
+                scrolled / base
+            );
+        }
+    }
+    let out = output_dir().join("../bench");
+    std::fs::create_dir_all(&out).expect("bench dir");
+    std::fs::write(
+        out.join("app.json"),
+        serde_json::to_string_pretty(&results).unwrap_or_default(),
+    )
+    .expect("write app.json");
+}
