@@ -3,20 +3,27 @@ import { describe, expect, it } from "vitest";
 import { mockBackend, renderApp } from "./test/render";
 
 describe("App", () => {
-  it("renders the four seed models in the table", async () => {
-    mockBackend();
+  it("renders the four seed models in the table, by name", async () => {
+    const backend = mockBackend();
     renderApp();
     const table = await screen.findByRole("table");
+    await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(5));
     const rows = within(table).getAllByRole("row").slice(1); // minus the header row
-    expect(rows).toHaveLength(4);
     expect(rows.map((r) => within(r).getAllByRole("rowheader")[0]?.textContent)).toEqual([
-      expect.stringContaining("TGNN - Attack Surface Model"),
-      expect.stringContaining("Graph Neural Network - Threat Detection"),
       expect.stringContaining("Anomaly Detection - Behavioral"),
       expect.stringContaining("Ensemble - Multi-Model Predictor"),
+      expect.stringContaining("Graph Neural Network - Threat Detection"),
+      expect.stringContaining("TGNN - Attack Surface Model"),
     ]);
+    expect(backend.queries()[0]).toEqual({
+      view: { filter: { statuses: [] }, sort: "name", dir: "asc" },
+      offset: 0,
+      limit: 100,
+    });
+    // The page never loads the whole registry.
+    expect(backend.callsOf("list_models")).toHaveLength(0);
 
-    const first = rows[0]!;
+    const first = rows[3]!;
     expect(within(first).getByText("2.1.0")).toBeInTheDocument();
     expect(within(first).getByText("Production")).toBeInTheDocument();
     expect(within(first).getByText("94.3%")).toBeInTheDocument();
@@ -24,9 +31,12 @@ describe("App", () => {
     expect(within(first).getByText("1,250")).toBeInTheDocument();
     expect(within(first).getByText("Demo")).toBeInTheDocument();
     expect(within(first).getByText(/5\/5/)).toBeInTheDocument();
-    expect(within(rows[1]!).getByText(/4\/5/)).toBeInTheDocument();
-    expect(within(rows[2]!).getByText("Untested")).toBeInTheDocument();
-    expect(within(rows[2]!).getByText("Development")).toBeInTheDocument();
+    expect(within(rows[2]!).getByText(/4\/5/)).toBeInTheDocument();
+    expect(within(rows[0]!).getByText("Untested")).toBeInTheDocument();
+    expect(within(rows[0]!).getByText("Development")).toBeInTheDocument();
+    // The name is one line (fixed row height): the full name is in its title.
+    expect(within(rows[3]!).getByText("TGNN - Attack Surface Model")).toHaveAttribute("title", "TGNN - Attack Surface Model");
+    expect(screen.getByText("4 of 4 models")).toBeInTheDocument();
 
     expect(screen.getByRole("button", { name: "View details of TGNN - Attack Surface Model" })).toBeInTheDocument();
     expect(screen.getByRole("heading", { level: 1, name: "ModelOps" })).toBeInTheDocument();
@@ -54,23 +64,24 @@ describe("App", () => {
     const { user } = renderApp();
     await screen.findByRole("table");
     await waitFor(() => expect(backend.callsOf("list_ab_tests")).toHaveLength(1));
-    expect(backend.callsOf("list_models")).toHaveLength(1);
+    expect(backend.callsOf("query_models")).toHaveLength(1);
     expect(backend.callsOf("get_summary")).toHaveLength(1);
 
     await user.click(screen.getByRole("button", { name: /refresh/i }));
     await waitFor(() => {
-      expect(backend.callsOf("list_models")).toHaveLength(2);
+      expect(backend.callsOf("query_models")).toHaveLength(2);
       expect(backend.callsOf("get_summary")).toHaveLength(2);
       expect(backend.callsOf("list_ab_tests")).toHaveLength(2);
+      expect(backend.callsOf("list_frameworks")).toHaveLength(2);
     });
-    expect(backend.callsOf("list_models")[1]?.args).toEqual({});
+    expect(backend.queries()[1]).toEqual(backend.queries()[0]);
   });
 
   it("shows a full-page error, without retry, when the registry schema is too new", async () => {
     const message =
       "This registry was written by a newer version of ModelOps (schema 9; this build knows up to 1). It was left untouched: update ModelOps to open it.";
     mockBackend({
-      list_models: () => {
+      query_models: () => {
         throw { code: "SCHEMA_TOO_NEW", message };
       },
     });
@@ -84,7 +95,7 @@ describe("App", () => {
 
   it("shows the same screen for a corrupt database", async () => {
     mockBackend({
-      list_models: () => {
+      query_models: () => {
         throw { code: "CORRUPT_DATABASE", message: "The registry file /x/registry.db is not a ModelOps database." };
       },
     });
@@ -96,9 +107,9 @@ describe("App", () => {
   it("offers Retry for other failures, and recovers", async () => {
     let fail = true;
     const backend = mockBackend({
-      list_models: () => {
+      query_models: () => {
         if (fail) throw { code: "INTERNAL", message: "Database error: disk I/O error" };
-        return { models: [], total: 0, timestamp: new Date().toISOString() };
+        return { models: [], offset: 0, total: 0, timestamp: new Date().toISOString() };
       },
     });
     const { user } = renderApp();
@@ -107,6 +118,6 @@ describe("App", () => {
     fail = false;
     await user.click(screen.getByRole("button", { name: "Retry" }));
     expect(await screen.findByText("No models in the registry yet.")).toBeInTheDocument();
-    expect(backend.callsOf("list_models")).toHaveLength(2);
+    expect(backend.callsOf("query_models")).toHaveLength(2);
   });
 });

@@ -2,41 +2,52 @@ import { useState } from "react";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
 import { Boxes, RefreshCw } from "lucide-react";
 import { ApiError } from "./api";
+import type { Model } from "./bindings/Model";
 import { Button } from "./components/Button";
 import { AbTestsPanel } from "./features/ab-tests/AbTestsPanel";
 import { ExportButton } from "./features/export/ExportButton";
 import { ModelDetailsModal } from "./features/models/ModelDetailsModal";
 import { ModelsTable, ModelsTableSkeleton } from "./features/models/ModelsTable";
+import { ModelsToolbar } from "./features/models/ModelsToolbar";
+import { useModelView, viewHash, DEFAULT_VIEW } from "./features/models/view";
 import { StartupError } from "./features/startup/StartupError";
 import { SummaryCards } from "./features/summary/SummaryCards";
-import { relative, utc } from "./lib/format";
-import { abTestKeys, modelKeys, summaryKeys, useModelList, useSummary } from "./queries";
+import { formatNumber, relative, utc } from "./lib/format";
+import { abTestKeys, modelKeys, summaryKeys, useModelHead, useSummary } from "./queries";
 
 export function App() {
   const qc = useQueryClient();
-  const list = useModelList();
+  const viewState = useModelView();
+  const { view } = viewState;
+  const head = useModelHead(view);
   const summary = useSummary();
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [open, setOpen] = useState<Model | null>(null);
   const fetching =
-    useIsFetching({ queryKey: modelKeys.list() }) +
+    useIsFetching({ queryKey: modelKeys.pages() }) +
       useIsFetching({ queryKey: summaryKeys.all }) +
       useIsFetching({ queryKey: abTestKeys.all }) >
     0;
 
+  // The table's pages on screen refetch, the others are marked stale; the summary, frameworks and A/B tests refetch.
   const refresh = () =>
     Promise.all([
-      qc.refetchQueries({ queryKey: modelKeys.list() }),
+      qc.invalidateQueries({ queryKey: modelKeys.pages() }),
+      qc.invalidateQueries({ queryKey: modelKeys.frameworks() }),
+      qc.invalidateQueries({ queryKey: modelKeys.picks() }),
       qc.refetchQueries({ queryKey: summaryKeys.all }),
       qc.refetchQueries({ queryKey: abTestKeys.all }),
     ]);
 
-  if (list.isError && !list.data) {
-    const error = list.error instanceof ApiError ? list.error : new ApiError("INTERNAL", String(list.error));
-    return <StartupError error={error} retrying={list.isFetching} onRetry={() => void list.refetch()} />;
+  // Only the opening view can fail before anything loaded: a later view's failure shows in the table instead.
+  if (head.isError && !head.data && viewHash(view) === viewHash(DEFAULT_VIEW)) {
+    const error = head.error instanceof ApiError ? head.error : new ApiError("INTERNAL", String(head.error));
+    return <StartupError error={error} retrying={head.isFetching} onRetry={() => void head.refetch()} />;
   }
 
-  const models = list.data?.models ?? [];
-  const openModel = openId ? models.find((m) => m.id === openId) : undefined;
+  const page = head.data;
+  const stale = head.isPlaceholderData;
+  const shown = page && !stale ? page.total : undefined;
+  const all = summary.data?.total;
 
   return (
     <div className="app">
@@ -49,9 +60,9 @@ export function App() {
           </div>
         </div>
         <div className="header-actions">
-          {list.data ? (
-            <span className="muted small" title={utc(list.data.timestamp)}>
-              Updated {relative(list.data.timestamp)}
+          {page ? (
+            <span className="muted small" title={utc(page.timestamp)}>
+              Updated {relative(page.timestamp)}
             </span>
           ) : null}
           <Button
@@ -61,7 +72,7 @@ export function App() {
           >
             {fetching ? "Refreshing…" : "Refresh"}
           </Button>
-          <ExportButton />
+          <ExportButton view={view} shown={shown} all={all} />
         </div>
       </header>
 
@@ -75,22 +86,35 @@ export function App() {
 
         <section className="panel" aria-labelledby="models-heading">
           <div className="panel-head">
-            <h2 id="models-heading">
-              Models {list.data ? <span className="count">{list.data.total}</span> : null}
-            </h2>
-            {list.isError ? (
+            <h2 id="models-heading">Models</h2>
+            <p className="muted small models-count" role="status">
+              {shown === undefined ? "\u00a0" : `${formatNumber(shown)} of ${all === undefined ? "…" : formatNumber(all)} models`}
+            </p>
+            {head.isError ? (
               <p className="inline-error small" role="alert">
-                Refresh failed: {list.error.message}
+                Couldn&apos;t load the models: {head.error.message}
               </p>
             ) : null}
           </div>
-          {list.isPending ? <ModelsTableSkeleton /> : <ModelsTable models={models} onView={(m) => setOpenId(m.id)} />}
+          <ModelsToolbar state={viewState} />
+          {page ? (
+            <ModelsTable
+              view={view}
+              head={page}
+              stale={stale}
+              onSort={viewState.setSort}
+              onView={setOpen}
+              onClearFilters={viewState.clearFilters}
+            />
+          ) : head.isError ? null : (
+            <ModelsTableSkeleton />
+          )}
         </section>
 
-        {list.data ? <AbTestsPanel models={models} /> : null}
+        {page ? <AbTestsPanel /> : null}
       </main>
 
-      {openModel ? <ModelDetailsModal model={openModel} onClose={() => setOpenId(null)} /> : null}
+      {open ? <ModelDetailsModal model={open} onClose={() => setOpen(null)} /> : null}
     </div>
   );
 }

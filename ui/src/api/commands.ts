@@ -4,7 +4,11 @@ import type { AbTest } from "../bindings/AbTest";
 import type { DeployTarget } from "../bindings/DeployTarget";
 import type { ExportResult } from "../bindings/ExportResult";
 import type { ModelDetails } from "../bindings/ModelDetails";
+import type { FrameworkCount } from "../bindings/FrameworkCount";
 import type { ModelList } from "../bindings/ModelList";
+import type { ModelPage } from "../bindings/ModelPage";
+import type { ModelQuery } from "../bindings/ModelQuery";
+import type { ModelView } from "../bindings/ModelView";
 import type { RollbackResult } from "../bindings/RollbackResult";
 import type { StartAbTestRequest } from "../bindings/StartAbTestRequest";
 import type { Summary } from "../bindings/Summary";
@@ -12,7 +16,16 @@ import type { TestRun } from "../bindings/TestRun";
 import type { TransitionResult } from "../bindings/TransitionResult";
 import { call, normalize } from "./client";
 
+/** Every model at once. Only for small registries and scripts: the page uses queryModels. */
 export const listModels = () => call<ModelList>("list_models");
+
+/** The most rows one query_models call returns (MAX_PAGE in src-tauri/core/src/registry.rs). */
+export const MAX_PAGE = 500;
+
+/** One window of a view: sorted, filtered and searched in SQL. */
+export const queryModels = (request: ModelQuery) => call<ModelPage>("query_models", { request: { ...request } });
+
+export const listFrameworks = () => call<FrameworkCount[]>("list_frameworks");
 
 export const getSummary = () => call<Summary>("get_summary");
 
@@ -40,8 +53,9 @@ export const startAbTest = (request: StartAbTestRequest) =>
 
 export const stopAbTest = (testId: string) => call<AbTest>("stop_ab_test", { request: { testId } });
 
-export const exportModelsCsv = (path: string) =>
-  call<ExportResult>("export_models_csv", { request: { path } });
+/** With a view, writes exactly that view's rows in its order; without, every model. */
+export const exportModelsCsv = (path: string, view?: ModelView) =>
+  call<ExportResult>("export_models_csv", { request: view ? { path, view } : { path } });
 
 /** "modelops-models-YYYY-MM-DD.csv" for the given local date. */
 export function defaultExportFileName(now: Date = new Date()): string {

@@ -12,12 +12,24 @@ import {
   type ApiError,
 } from "../api";
 import type { AbTest } from "../bindings/AbTest";
+import type { ModelView } from "../bindings/ModelView";
 import type { StartAbTestRequest } from "../bindings/StartAbTestRequest";
 import { abTestKeys, modelActionKeys, modelKeys, summaryKeys } from "./keys";
 
-/** What a change to models touches: the list, the summary, the details and the A/B tests (they show versions). */
-function invalidateModels(qc: QueryClient, modelIds: string[] = []) {
-  const keys = [modelKeys.list(), summaryKeys.all, abTestKeys.all, ...modelIds.map((id) => modelKeys.detail(id))];
+/**
+ * What a change to models touches: every table page (a change can move a row to another page or out of a
+ * filter), the pickers, the frameworks, the summary, the details and the A/B tests (they show versions).
+ * Only the pages on screen refetch now; the others are marked stale and refetch when scrolled back to.
+ */
+export function invalidateModels(qc: QueryClient, modelIds: string[] = []) {
+  const keys = [
+    modelKeys.pages(),
+    modelKeys.picks(),
+    modelKeys.frameworks(),
+    summaryKeys.all,
+    abTestKeys.all,
+    ...modelIds.map((id) => modelKeys.detail(id)),
+  ];
   return Promise.all(keys.map((queryKey) => qc.invalidateQueries({ queryKey })));
 }
 
@@ -60,13 +72,16 @@ export function useStopAbTest() {
   });
 }
 
-/** Save dialog, then export. Resolves to null when the user cancelled the dialog. */
+/**
+ * Save dialog, then export: the rows of `view` in its order, or every model when `view` is undefined.
+ * Resolves to null when the user cancelled the dialog.
+ */
 export function useExportCsv() {
   return useMutation({
-    mutationFn: async () => {
+    mutationFn: async (view: ModelView | undefined) => {
       const path = await pickExportPath();
       if (path === null) return null;
-      return exportModelsCsv(path);
+      return exportModelsCsv(path, view);
     },
   });
 }

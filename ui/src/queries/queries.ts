@@ -1,8 +1,70 @@
-import { useQuery } from "@tanstack/react-query";
-import { getModelDetails, getSummary, listAbTests, listModels } from "../api";
+import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
+import { getModelDetails, getSummary, listAbTests, listFrameworks, queryModels } from "../api";
+import type { ModelPage } from "../bindings/ModelPage";
+import type { ModelView } from "../bindings/ModelView";
+import type { Status } from "../bindings/Status";
 import { abTestKeys, modelKeys, summaryKeys } from "./keys";
 
-export const useModelList = () => useQuery({ queryKey: modelKeys.list(), queryFn: listModels });
+/** Rows per query_models call of the table (the command accepts up to 500). */
+export const PAGE_SIZE = 100;
+
+/**
+ * Pages stay fresh for a while: every change made in the app invalidates them, and without this each row
+ * window mounting over an already loaded page (e.g. page 0, shared with useModelHead) would refetch it.
+ */
+const PAGE_STALE_MS = 30_000;
+
+const fetchPage = (view: ModelView, pageIndex: number) =>
+  queryModels({ view, offset: pageIndex * PAGE_SIZE, limit: PAGE_SIZE });
+
+/**
+ * The first page of a view: its `total` sizes the table and feeds "N of M models". While a new view loads it
+ * keeps the previous view's page (placeholder), so the count and the top rows don't flash.
+ */
+export const useModelHead = (view: ModelView) =>
+  useQuery({
+    queryKey: modelKeys.page(view, 0),
+    queryFn: () => fetchPage(view, 0),
+    staleTime: PAGE_STALE_MS,
+    placeholderData: keepPreviousData,
+  });
+
+function combinePages(results: Array<{ data?: ModelPage | undefined; isError: boolean; error: Error | null }>) {
+  return {
+    pages: results.map((r) => r.data),
+    error: results.find((r) => r.isError)?.error ?? null,
+  };
+}
+
+/** The pages `pageIndexes` of a view (the ones the table's visible window touches). Same keys as useModelHead. */
+export const useModelPages = (view: ModelView, pageIndexes: number[]) =>
+  useQueries({
+    queries: pageIndexes.map((pageIndex) => ({
+      queryKey: modelKeys.page(view, pageIndex),
+      queryFn: () => fetchPage(view, pageIndex),
+      staleTime: PAGE_STALE_MS,
+    })),
+    combine: combinePages,
+  });
+
+export const useFrameworks = () => useQuery({ queryKey: modelKeys.frameworks(), queryFn: listFrameworks });
+
+/** Statuses a model may have to take part in an A/B test. */
+const PICKABLE: Status[] = ["development", "staging", "production"];
+
+/** Up to `limit` non-archived models whose name contains `search`, by name: the A/B test pickers' options. */
+export const useModelPicks = (search: string, limit: number, enabled: boolean) =>
+  useQuery({
+    queryKey: modelKeys.pick(search),
+    queryFn: () =>
+      queryModels({
+        view: { filter: search ? { search, statuses: PICKABLE } : { statuses: PICKABLE }, sort: "name", dir: "asc" },
+        offset: 0,
+        limit,
+      }),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
 
 export const useSummary = () => useQuery({ queryKey: summaryKeys.all, queryFn: getSummary });
 

@@ -6,6 +6,10 @@ import { App } from "../App";
 import { ToastProvider } from "../components/Toast";
 import type { AbTest } from "../bindings/AbTest";
 import type { Model } from "../bindings/Model";
+import type { ModelQuery } from "../bindings/ModelQuery";
+import type { ModelPage } from "../bindings/ModelPage";
+import type { ModelView } from "../bindings/ModelView";
+import type { Status } from "../bindings/Status";
 import { details, modelList, runningAbTest, seedModels, stoppedAbTest, summary } from "./fixtures";
 
 export interface IpcCall {
@@ -14,6 +18,57 @@ export interface IpcCall {
 }
 
 type Handler = (args: unknown) => unknown;
+
+const STATUS_RANK: Record<Status, number> = { development: 0, staging: 1, production: 2, archived: 3 };
+
+const versionKey = (v: string) => v.split(".").map((p) => p.padStart(8, "0")).join(".");
+
+/** The value Rust sorts a column by (see src-tauri/core/src/query.rs); null sorts first, like SQLite. */
+function sortValue(m: Model, key: ModelView["sort"]): string | number | null {
+  switch (key) {
+    case "version":
+      return versionKey(m.version);
+    case "status":
+      return STATUS_RANK[m.status];
+    case "size":
+      return m.sizeBytes;
+    default:
+      return m[key];
+  }
+}
+
+/** What query_models does in SQL: filter, sort (then by name), window. */
+export function applyView(models: Model[], view: ModelView): Model[] {
+  const { search, statuses, framework } = view.filter;
+  const needle = search?.trim().toLowerCase();
+  const rows = models.filter(
+    (m) =>
+      (!needle || m.name.toLowerCase().includes(needle)) &&
+      (statuses.length === 0 || statuses.includes(m.status)) &&
+      (!framework || m.framework === framework),
+  );
+  const sign = view.dir === "desc" ? -1 : 1;
+  const cmp = (a: string | number | null, b: string | number | null) =>
+    a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
+  return rows.sort((a, b) => sign * (cmp(sortValue(a, view.sort), sortValue(b, view.sort)) || cmp(a.name, b.name)));
+}
+
+export function queryPage(models: Model[], q: ModelQuery): ModelPage {
+  if (q.limit < 1 || q.limit > 500) throw { code: "INVALID_INPUT", message: `A page holds 1 to 500 models; ${q.limit} were asked for.` };
+  const rows = applyView(models, q.view);
+  return { models: rows.slice(q.offset, q.offset + q.limit), offset: q.offset, total: rows.length, timestamp: new Date().toISOString() };
+}
+
+/** `n` generated models, "Model 000001" … (ids model-1 …), for the big-registry tests. */
+export function manyModels(n: number): Model[] {
+  const base = seedModels[0]!;
+  return Array.from({ length: n }, (_, i) => ({
+    ...base,
+    id: `model-${i + 1}`,
+    name: `Model ${String(i + 1).padStart(6, "0")}`,
+    isDemo: false,
+  }));
+}
 
 /**
  * Mocks the Rust side with the seed data. `overrides` replace a command's answer (throw to reject);
@@ -28,6 +83,12 @@ export function mockBackend(
   const calls: IpcCall[] = [];
   const defaults: Record<string, Handler> = {
     list_models: () => modelList(models),
+    query_models: (args) => queryPage(models, (args as { request: ModelQuery }).request),
+    list_frameworks: () => {
+      const counts = new Map<string, number>();
+      for (const m of models) counts.set(m.framework, (counts.get(m.framework) ?? 0) + 1);
+      return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([framework, n]) => ({ framework, models: n }));
+    },
     get_summary: () => summary,
     list_ab_tests: () => abTests,
     get_model_details: (args) => {
@@ -47,6 +108,8 @@ export function mockBackend(
     calls,
     /** Calls of one command, without the background reads. */
     callsOf: (cmd: string) => calls.filter((c) => c.cmd === cmd),
+    /** The `request` of every query_models call, in order. */
+    queries: () => calls.filter((c) => c.cmd === "query_models").map((c) => (c.args as { request: ModelQuery }).request),
   };
 }
 

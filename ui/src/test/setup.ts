@@ -19,6 +19,25 @@ if (typeof HTMLDialogElement !== "undefined" && !HTMLDialogElement.prototype.sho
   };
 }
 
+// jsdom lays nothing out: give the table's scroll box a size, so the virtualizer renders a window of rows
+// (560 px: about 10 rows of 52 px, plus the overscan).
+const TABLE_BOX = { height: 560, width: 1200 };
+const isTableBox = (el: HTMLElement) => el.classList.contains("table-wrap");
+for (const [prop, size] of [
+  ["offsetHeight", TABLE_BOX.height],
+  ["offsetWidth", TABLE_BOX.width],
+  ["clientHeight", TABLE_BOX.height],
+  ["clientWidth", TABLE_BOX.width],
+] as const) {
+  const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, prop) ?? Object.getOwnPropertyDescriptor(Element.prototype, prop);
+  Object.defineProperty(HTMLElement.prototype, prop, {
+    configurable: true,
+    get(this: HTMLElement) {
+      return isTableBox(this) ? size : ((original?.get?.call(this) as number | undefined) ?? 0);
+    },
+  });
+}
+
 afterEach(() => {
   cleanup();
   clearMocks();

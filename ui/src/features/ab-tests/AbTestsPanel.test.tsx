@@ -1,9 +1,27 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
+import type { ModelQuery } from "../../bindings/ModelQuery";
 import { model2, model3, runningAbTest } from "../../test/fixtures";
-import { mockBackend, renderApp } from "../../test/render";
+import { manyModels, mockBackend, renderApp } from "../../test/render";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
+
+type User = ReturnType<typeof renderApp>["user"];
+
+/** Types `text` in the picker labelled `label` and clicks the option of model `modelId`. */
+async function pick(user: User, form: HTMLElement, label: string, text: string, modelId: string) {
+  const input = within(form).getByRole("combobox", { name: label });
+  await user.clear(input);
+  await user.type(input, text);
+  const listbox = await within(form).findByRole("listbox", { name: `${label} options` });
+  const option = await waitFor(() => {
+    const o = listbox.querySelector(`[role="option"][data-model-id="${modelId}"]`);
+    if (!o) throw new Error(`no option ${modelId} yet`);
+    return o;
+  });
+  await user.click(option);
+  return input;
+}
 
 describe("A/B tests", () => {
   it("starts a test with the chosen models and split", async () => {
@@ -23,12 +41,16 @@ describe("A/B tests", () => {
     const start = within(form).getByRole("button", { name: "Start A/B test" });
     expect(start).toBeDisabled();
 
-    await user.selectOptions(within(form).getByLabelText("Model A (control)"), "model-2");
-    await user.selectOptions(within(form).getByLabelText("Model B (challenger)"), "model-3");
-    // Model B can't be model A.
-    expect(
-      within(within(form).getByLabelText("Model B (challenger)")).queryByRole("option", { name: /Graph Neural/ }),
-    ).toBeNull();
+    const a = await pick(user, form, "Model A (control)", "graph", "model-2");
+    expect(a).toHaveValue(model2.name);
+    expect(a).toHaveAttribute("aria-expanded", "false");
+    // Model B can't be model A: its options leave model-2 out.
+    const b = within(form).getByRole("combobox", { name: "Model B (challenger)" });
+    await user.click(b);
+    const listB = await within(form).findByRole("listbox", { name: "Model B (challenger) options" });
+    await waitFor(() => expect(within(listB).getAllByRole("option")).toHaveLength(3));
+    expect(within(listB).queryByRole("option", { name: /Graph Neural/ })).toBeNull();
+    await pick(user, form, "Model B (challenger)", "anomaly", "model-3");
     expect(within(form).getByText("A 50% · B 50%")).toBeInTheDocument();
 
     fireEvent.change(within(form).getByLabelText("Traffic to model B"), { target: { value: "20" } });
@@ -50,8 +72,8 @@ describe("A/B tests", () => {
     });
     const { user } = renderApp();
     const form = await screen.findByRole("form", { name: "Start an A/B test" });
-    await user.selectOptions(within(form).getByLabelText("Model A (control)"), "model-3");
-    await user.selectOptions(within(form).getByLabelText("Model B (challenger)"), "model-2");
+    await pick(user, form, "Model A (control)", "Anomaly", "model-3");
+    await pick(user, form, "Model B (challenger)", "Graph", "model-2");
     const num = within(form).getByLabelText("Traffic to model B, percent");
     await user.clear(num);
     await user.type(num, "99");
@@ -70,8 +92,8 @@ describe("A/B tests", () => {
     const backend = mockBackend();
     const { user } = renderApp();
     const form = await screen.findByRole("form", { name: "Start an A/B test" });
-    await user.selectOptions(within(form).getByLabelText("Model A (control)"), "model-3");
-    await user.selectOptions(within(form).getByLabelText("Model B (challenger)"), "model-2");
+    await pick(user, form, "Model A (control)", "Anomaly", "model-3");
+    await pick(user, form, "Model B (challenger)", "Graph", "model-2");
     const num = within(form).getByLabelText("Traffic to model B, percent");
     await user.clear(num);
     await user.type(num, "100");
@@ -94,5 +116,62 @@ describe("A/B tests", () => {
     expect(backend.callsOf("stop_ab_test")[0]?.args).toEqual({ request: { testId: "ab-1" } });
     expect(await within(toasts()).findByText("A/B test stopped")).toBeInTheDocument();
     await waitFor(() => expect(backend.callsOf("list_ab_tests").length).toBeGreaterThanOrEqual(2));
+  });
+
+  it("searches the registry for the picker (non-archived, 20 at most) and chooses with the keyboard", async () => {
+    const backend = mockBackend(
+      { start_ab_test: () => ({ ...runningAbTest, id: "ab-9" }) },
+      { models: manyModels(100_000), abTests: [] },
+    );
+    const { user } = renderApp();
+    const form = await screen.findByRole("form", { name: "Start an A/B test" });
+    const a = within(form).getByRole("combobox", { name: "Model A (control)" });
+    await user.type(a, "Model 0123");
+    const listbox = await within(form).findByRole("listbox", { name: "Model A (control) options" });
+    // (The previous, unsearched options stay up while the search runs.)
+    expect(await within(form).findByText("First 20 of 100: type more to narrow.")).toBeInTheDocument();
+    expect(within(listbox).getAllByRole("option")).toHaveLength(20);
+    expect(within(listbox).getAllByRole("option")[0]).toHaveTextContent("Model 012300");
+
+    const picks = (backend.queries() as ModelQuery[]).filter((q) => q.view.filter.search !== undefined);
+    // Debounced: one search for the whole typed text, not one per key.
+    expect(picks).toHaveLength(1);
+    expect(picks[0]).toEqual({
+      view: { filter: { search: "Model 0123", statuses: ["development", "staging", "production"] }, sort: "name", dir: "asc" },
+      offset: 0,
+      limit: 21,
+    });
+
+    // Typing highlights the first option; ↓ moves to the second, Enter picks it.
+    expect(a).toHaveAttribute("aria-activedescendant", "ab-model-a-option-0");
+    await user.keyboard("{ArrowDown}");
+    expect(a).toHaveAttribute("aria-activedescendant", "ab-model-a-option-1");
+    await user.keyboard("{Enter}");
+    expect(a).toHaveValue("Model 012301");
+    expect(a).toHaveAttribute("aria-expanded", "false");
+
+    await pick(user, form, "Model B (challenger)", "Model 099999", "model-99999");
+    await user.click(within(form).getByRole("button", { name: "Start A/B test" }));
+    await waitFor(() => expect(backend.callsOf("start_ab_test")).toHaveLength(1));
+    expect(backend.callsOf("start_ab_test")[0]?.args).toEqual({
+      request: { modelA: "model-12301", modelB: "model-99999", trafficSplit: 50 },
+    });
+    // The form never loaded the registry.
+    expect(backend.callsOf("list_models")).toHaveLength(0);
+  });
+
+  it("Esc closes the list, then clears the choice", async () => {
+    mockBackend();
+    const { user } = renderApp();
+    const form = await screen.findByRole("form", { name: "Start an A/B test" });
+    const a = await pick(user, form, "Model A (control)", "TGNN", "model-1");
+    expect(a).toHaveValue("TGNN - Attack Surface Model");
+    await user.type(a, "x");
+    expect(a).toHaveAttribute("aria-expanded", "true");
+    await user.keyboard("{Escape}");
+    expect(a).toHaveAttribute("aria-expanded", "false");
+    await user.keyboard("{Escape}");
+    expect(a).toHaveValue("");
+    expect(within(form).getByRole("button", { name: "Start A/B test" })).toBeDisabled();
   });
 });

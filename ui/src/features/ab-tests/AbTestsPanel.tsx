@@ -7,8 +7,12 @@ import { Spinner } from "../../components/Spinner";
 import { useToast } from "../../components/Toast";
 import { relative, utc } from "../../lib/format";
 import { useAbTests, useStartAbTest, useStopAbTest } from "../../queries";
+import { ModelPicker } from "./ModelPicker";
 
-export function AbTestsPanel({ models }: { models: Model[] }) {
+/** The pickers' input ids, stable for the end-to-end tests. */
+export const AB_PICKER_IDS = { a: "ab-model-a", b: "ab-model-b" } as const;
+
+export function AbTestsPanel() {
   const tests = useAbTests();
   const headingId = useId();
   const running = (tests.data ?? []).filter((t) => t.status === "running");
@@ -25,7 +29,7 @@ export function AbTestsPanel({ models }: { models: Model[] }) {
           </p>
         </div>
       </div>
-      <StartAbTestForm models={models} tests={tests.data ?? []} />
+      <StartAbTestForm tests={tests.data ?? []} />
       {tests.isPending ? (
         <p className="muted loading-line">
           <Spinner /> Loading A/B tests…
@@ -47,21 +51,22 @@ export function AbTestsPanel({ models }: { models: Model[] }) {
   );
 }
 
-function StartAbTestForm({ models, tests }: { models: Model[]; tests: AbTest[] }) {
+function StartAbTestForm({ tests }: { tests: AbTest[] }) {
   const toast = useToast();
   const start = useStartAbTest();
-  const [modelA, setModelA] = useState("");
-  const [modelB, setModelB] = useState("");
+  const [modelA, setModelA] = useState<Model | null>(null);
+  const [modelB, setModelB] = useState<Model | null>(null);
   const [split, setSplit] = useState(50);
-  const ids = { a: useId(), b: useId(), split: useId(), splitNum: useId(), readout: useId() };
+  // Remounts the pickers (clearing their text) after a test starts.
+  const [generation, setGeneration] = useState(0);
+  const ids = { split: useId(), splitNum: useId(), readout: useId() };
 
-  const candidates = models.filter((m) => m.status !== "archived");
   const busyIds = new Set(tests.filter((t) => t.status === "running").flatMap((t) => [t.modelA, t.modelB]));
   const splitValid = Number.isInteger(split) && split >= 1 && split <= 99;
   const problem =
     !modelA || !modelB
       ? "Choose two models."
-      : modelA === modelB
+      : modelA.id === modelB.id
         ? "Choose two different models."
         : !splitValid
           ? "Traffic split must be a whole number from 1 to 99."
@@ -69,43 +74,42 @@ function StartAbTestForm({ models, tests }: { models: Model[]; tests: AbTest[] }
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    if (problem) return;
+    if (problem || !modelA || !modelB) return;
     start.mutate(
-      { modelA, modelB, trafficSplit: split },
+      { modelA: modelA.id, modelB: modelB.id, trafficSplit: split },
       {
         onSuccess: (t) => {
           toast.success("A/B test started", `${t.modelAName} (${100 - t.trafficSplit}%) vs ${t.modelBName} (${t.trafficSplit}%).`);
-          setModelA("");
-          setModelB("");
+          setModelA(null);
+          setModelB(null);
           setSplit(50);
+          setGeneration((g) => g + 1);
         },
         onError: (err) => toast.error("Couldn't start the A/B test", err.message),
       },
     );
   };
 
-  const option = (m: Model) => (
-    <option key={m.id} value={m.id}>
-      {m.name} {m.version} ({m.status}){busyIds.has(m.id) ? " — in a running test" : ""}
-    </option>
-  );
-
   return (
     <form className="ab-form" onSubmit={onSubmit} aria-label="Start an A/B test">
-      <div className="field">
-        <label htmlFor={ids.a}>Model A (control)</label>
-        <select id={ids.a} value={modelA} onChange={(e) => setModelA(e.target.value)}>
-          <option value="">Select a model…</option>
-          {candidates.map(option)}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.b}>Model B (challenger)</label>
-        <select id={ids.b} value={modelB} onChange={(e) => setModelB(e.target.value)}>
-          <option value="">Select a model…</option>
-          {candidates.filter((m) => m.id !== modelA).map(option)}
-        </select>
-      </div>
+      <ModelPicker
+        key={`a-${generation}`}
+        id={AB_PICKER_IDS.a}
+        label="Model A (control)"
+        value={modelA}
+        onChange={setModelA}
+        excludeId={modelB?.id}
+        busyIds={busyIds}
+      />
+      <ModelPicker
+        key={`b-${generation}`}
+        id={AB_PICKER_IDS.b}
+        label="Model B (challenger)"
+        value={modelB}
+        onChange={setModelB}
+        excludeId={modelA?.id}
+        busyIds={busyIds}
+      />
       <div className="field field-split">
         <label htmlFor={ids.split}>Traffic to model B</label>
         <div className="split-row">

@@ -4,6 +4,13 @@ import { mockBackend, renderApp } from "../../test/render";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 
+/** Export CSV, then one of the two choices of the dialog. */
+async function exportChoosing(user: ReturnType<typeof renderApp>["user"], choice: RegExp) {
+  await user.click(screen.getByRole("button", { name: "Export CSV" }));
+  const dialog = await screen.findByRole("dialog", { name: "Export models to CSV" });
+  await user.click(within(dialog).getByRole("button", { name: choice }));
+}
+
 describe("Export CSV", () => {
   it("asks for a path, exports there and toasts the row count", async () => {
     const backend = mockBackend({
@@ -12,7 +19,12 @@ describe("Export CSV", () => {
     });
     const { user } = renderApp();
     await screen.findByRole("table");
+    await waitFor(() => expect(screen.getByText("4 of 4 models")).toBeInTheDocument());
     await user.click(screen.getByRole("button", { name: "Export CSV" }));
+    const dialog = await screen.findByRole("dialog", { name: "Export models to CSV" });
+    expect(within(dialog).getByRole("button", { name: /^Export shown: 4 models/ })).toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: /^Export all 4 models/ }));
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
 
     await waitFor(() => expect(backend.callsOf("export_models_csv")).toHaveLength(1));
     const save = backend.callsOf("plugin:dialog|save");
@@ -34,7 +46,7 @@ describe("Export CSV", () => {
     const { user } = renderApp();
     await screen.findByRole("table");
     const button = screen.getByRole("button", { name: "Export CSV" });
-    await user.click(button);
+    await exportChoosing(user, /^Export all/);
     await waitFor(() => expect(backend.callsOf("plugin:dialog|save")).toHaveLength(1));
     await waitFor(() => expect(button).toBeEnabled());
     expect(backend.callsOf("export_models_csv")).toHaveLength(0);
@@ -50,7 +62,7 @@ describe("Export CSV", () => {
     });
     const { user } = renderApp();
     await screen.findByRole("table");
-    await user.click(screen.getByRole("button", { name: "Export CSV" }));
+    await exportChoosing(user, /^Export shown/);
     expect(
       await within(toasts()).findByText("Writing /read-only/x.csv: Permission denied (os error 13)"),
     ).toBeInTheDocument();
@@ -65,10 +77,45 @@ describe("Export CSV", () => {
     const { user } = renderApp();
     await screen.findByRole("table");
     const button = screen.getByRole("button", { name: "Export CSV" });
-    await user.click(button);
+    await exportChoosing(user, /^Export all/);
     await waitFor(() => expect(button).toBeDisabled());
     finish({ path: "/tmp/a.csv", rows: 1 });
     expect(await within(toasts()).findByText("Exported 1 model to /tmp/a.csv")).toBeInTheDocument();
     expect(button).toBeEnabled();
+  });
+
+  it("Export shown passes the table's view: its search, filters and order", async () => {
+    const backend = mockBackend({
+      "plugin:dialog|save": () => "/tmp/prod.csv",
+      export_models_csv: () => ({ path: "/tmp/prod.csv", rows: 2 }),
+    });
+    const { user } = renderApp();
+    await screen.findByRole("table");
+    await user.click(screen.getByRole("button", { name: "Production", pressed: false }));
+    await user.click(screen.getByRole("button", { name: "Accuracy" }));
+    await user.click(screen.getByRole("button", { name: "Accuracy" }));
+    await waitFor(() => expect(screen.getByText("2 of 4 models")).toBeInTheDocument());
+
+    await exportChoosing(user, /^Export shown: 2 models/);
+    await waitFor(() => expect(backend.callsOf("export_models_csv")).toHaveLength(1));
+    expect(backend.callsOf("export_models_csv")[0]?.args).toEqual({
+      request: {
+        path: "/tmp/prod.csv",
+        view: { filter: { statuses: ["production"] }, sort: "accuracy", dir: "desc" },
+      },
+    });
+    expect(await within(toasts()).findByText("Exported 2 models to /tmp/prod.csv")).toBeInTheDocument();
+  });
+
+  it("Cancel in the choice dialog asks for no path and exports nothing", async () => {
+    const backend = mockBackend();
+    const { user } = renderApp();
+    await screen.findByRole("table");
+    await user.click(screen.getByRole("button", { name: "Export CSV" }));
+    const dialog = await screen.findByRole("dialog", { name: "Export models to CSV" });
+    await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(backend.callsOf("plugin:dialog|save")).toHaveLength(0);
+    expect(backend.callsOf("export_models_csv")).toHaveLength(0);
   });
 });

@@ -1,27 +1,77 @@
+import { useId, useState } from "react";
 import { Download } from "lucide-react";
+import type { ModelView } from "../../bindings/ModelView";
 import { Button } from "../../components/Button";
+import { Modal } from "../../components/Modal";
 import { useToast } from "../../components/Toast";
-import { plural } from "../../lib/format";
+import { formatNumber, plural } from "../../lib/format";
 import { useExportCsv } from "../../queries";
 
-export function ExportButton() {
+interface Props {
+  /** What the table shows: exported as is by "Export shown". */
+  view: ModelView;
+  /** How many models the view holds (undefined while unknown). */
+  shown: number | undefined;
+  /** How many models the registry holds (undefined while unknown). */
+  all: number | undefined;
+}
+
+const count = (n: number | undefined) => (n === undefined ? "" : `${formatNumber(n)} `);
+
+/** Export CSV: asks whether to write the current view or every model, then the save dialog, then Rust writes. */
+export function ExportButton({ view, shown, all }: Props) {
   const toast = useToast();
   const exportCsv = useExportCsv();
+  const [choosing, setChoosing] = useState(false);
+  const titleId = useId();
+  const bodyId = useId();
+
+  const run = (scope: ModelView | undefined) => {
+    setChoosing(false);
+    exportCsv.mutate(scope, {
+      onSuccess: (result) => {
+        // null: the user cancelled the save dialog. Nothing to say.
+        if (result) toast.success(`Exported ${plural(result.rows, "model")} to ${result.path}`);
+      },
+      onError: (err) => toast.error("Export failed", err.message),
+    });
+  };
+
   return (
-    <Button
-      icon={<Download size={16} aria-hidden="true" />}
-      busy={exportCsv.isPending}
-      onClick={() =>
-        exportCsv.mutate(undefined, {
-          onSuccess: (result) => {
-            // null: the user cancelled the save dialog. Nothing to say.
-            if (result) toast.success(`Exported ${plural(result.rows, "model")} to ${result.path}`);
-          },
-          onError: (err) => toast.error("Export failed", err.message),
-        })
-      }
-    >
-      Export CSV
-    </Button>
+    <>
+      <Button
+        icon={<Download size={16} aria-hidden="true" />}
+        busy={exportCsv.isPending}
+        aria-haspopup="dialog"
+        onClick={() => setChoosing(true)}
+      >
+        Export CSV
+      </Button>
+      {choosing ? (
+        <Modal labelledBy={titleId} describedBy={bodyId} onClose={() => setChoosing(false)} className="modal-confirm modal-export">
+          <div className="modal-body">
+            <h2 id={titleId} className="modal-title">
+              Export models to CSV
+            </h2>
+            <p id={bodyId} className="confirm-text">
+              Write the models the table shows, in its order, or every model in the registry.
+            </p>
+            <div className="export-choices">
+              <button type="button" className="export-choice" autoFocus onClick={() => run(view)}>
+                <span className="export-choice-title">Export shown: {count(shown)}{shown === 1 ? "model" : "models"}</span>
+                <span className="export-choice-hint">The current search, filters and order</span>
+              </button>
+              <button type="button" className="export-choice" onClick={() => run(undefined)}>
+                <span className="export-choice-title">Export all {count(all)}{all === 1 ? "model" : "models"}</span>
+                <span className="export-choice-hint">Every model in the registry, whatever the search and filters</span>
+              </button>
+            </div>
+          </div>
+          <div className="modal-footer">
+            <Button onClick={() => setChoosing(false)}>Cancel</Button>
+          </div>
+        </Modal>
+      ) : null}
+    </>
   );
 }

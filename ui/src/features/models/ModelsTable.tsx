@@ -1,8 +1,24 @@
-import { useEffect } from "react";
-import { ChevronRight } from "lucide-react";
+import { useEffect, useLayoutEffect, useMemo, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { functionalUpdate, useTable, type SortingState } from "@tanstack/react-table";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { ArrowDown, ArrowUp, ChevronRight } from "lucide-react";
 import type { Model } from "../../bindings/Model";
-import { Badge, StatusBadge } from "../../components/Badge";
-import { formatNumber, fractionPct, ms, pct, relative, utc } from "../../lib/format";
+import type { ModelPage } from "../../bindings/ModelPage";
+import type { ModelView } from "../../bindings/ModelView";
+import type { SortDir } from "../../bindings/SortDir";
+import type { SortKey } from "../../bindings/SortKey";
+import { Button } from "../../components/Button";
+import { modelKeys, PAGE_SIZE, useModelPages } from "../../queries";
+import { ACTIONS_COLUMN, COLUMN_COUNT, COLUMN_LOOK, columns, features } from "./columns";
+import { isFiltered, viewHash } from "./view";
+
+/** Every body row has this height (px); app.css sets the same on `.models-table tbody tr`. */
+export const ROW_HEIGHT = 52;
+/** The sticky header row above the rows, inside the same scroll box (px, approximate). */
+const HEADER_HEIGHT = 35;
+/** Rows rendered beyond each edge of the visible ones. */
+const OVERSCAN = 12;
 
 const PAINTED_MARK = "modelops:table-painted";
 
@@ -13,117 +29,275 @@ function markTablePainted() {
   performance.mark(PAINTED_MARK);
 }
 
+const NO_MODELS: Model[] = [];
+
 interface ModelsTableProps {
-  models: Model[];
+  view: ModelView;
+  /** The view's first page: its `total` sizes the table. May still be the previous view's while loading. */
+  head: ModelPage;
+  /** `head` belongs to the previous view (the new one is loading). */
+  stale: boolean;
+  onSort: (sort: SortKey, dir: SortDir) => void;
   onView: (model: Model) => void;
+  onClearFilters: () => void;
 }
 
-export function ModelsTable({ models, onView }: ModelsTableProps) {
-  useEffect(() => {
-    if (models.length > 0) requestAnimationFrame(markTablePainted);
-  }, [models.length]);
+/**
+ * The models table: a real <table> whose body renders only the rows in view (TanStack Virtual), fetched a
+ * page at a time (pages of PAGE_SIZE rows) for the current view. Rust sorts and filters; the header only
+ * changes the view.
+ */
+export function ModelsTable({ view, head, stale, onSort, onView, onClearFilters }: ModelsTableProps) {
+  // State, not a ref: the rows' virtualizer must re-render once the scroll box exists.
+  const [scrollEl, setScrollEl] = useState<HTMLDivElement | null>(null);
+  const sorting = useMemo<SortingState>(() => [{ id: view.sort, desc: view.dir === "desc" }], [view.sort, view.dir]);
+  const table = useTable({
+    features,
+    columns,
+    data: NO_MODELS,
+    state: { sorting },
+    onSortingChange: (updater) => {
+      const next = functionalUpdate(updater, sorting)[0];
+      if (next) onSort(next.id as SortKey, next.desc ? "desc" : "asc");
+    },
+    manualSorting: true,
+    enableMultiSort: false,
+    enableSortingRemoval: false,
+    sortDescFirst: false,
+  });
 
-  if (models.length === 0) {
-    return <p className="empty">No models in the registry yet.</p>;
-  }
-
-  const now = new Date();
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label="Models table, scrollable">
-      <table className="models-table">
+    <div
+      ref={setScrollEl}
+      className="table-wrap"
+      tabIndex={0}
+      role="region"
+      aria-label="Models table, scrollable"
+      aria-busy={stale || undefined}
+    >
+      <table className={`models-table${stale ? " is-stale" : ""}`} aria-rowcount={head.total + 1}>
         <thead>
-          <tr>
-            <th scope="col" className="col-name">Model</th>
-            <th scope="col">Version</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">Accuracy</th>
-            <th scope="col" className="num">Latency</th>
-            <th scope="col" className="num" title="Throughput, requests per second">Req/s</th>
-            <th scope="col" className="num">Uptime</th>
-            <th scope="col">Framework</th>
-            <th scope="col" className="num">Size</th>
-            <th scope="col" className="num">AI conf.</th>
-            <th scope="col" className="num">Error rate</th>
-            <th scope="col">Deployed</th>
-            <th scope="col">Last test</th>
-            <th scope="col" className="col-action"><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          {models.map((m) => (
-            <tr key={m.id} className={m.status === "archived" ? "row-archived" : undefined}>
-              <th scope="row" className="col-name">
-                <span className="model-name">{m.name}</span>
-                <span className="model-sub">
-                  <span className="mono">{m.id}</span>
-                  {m.isDemo ? (
-                    <Badge tone="demo" title="Seed data: its metrics are illustrative, not measured.">
-                      Demo
-                    </Badge>
-                  ) : null}
-                </span>
-              </th>
-              <td className="mono">{m.version}</td>
-              <td>
-                <StatusBadge status={m.status} />
-              </td>
-              <td className="num">{fractionPct(m.accuracy, 1)}</td>
-              <td className="num">{ms(m.latency)}</td>
-              <td className="num">{formatNumber(m.throughput)}</td>
-              <td className="num">{pct(m.uptime, 2)}</td>
-              <td>{m.framework}</td>
-              <td className="num">{m.size}</td>
-              <td className="num">{fractionPct(m.aiConfidence, 1)}</td>
-              <td className="num">{fractionPct(m.errorRate, 2)}</td>
-              <td className="nowrap">
-                {m.deployedAt ? <time dateTime={m.deployedAt} title={utc(m.deployedAt)}>{relative(m.deployedAt, now)}</time> : <span className="muted">Never</span>}
-              </td>
-              <td className="nowrap">
-                <LastTest model={m} />
-                {m.lastTestedAt ? (
-                  <>
-                    {" "}
-                    <time className="muted small" dateTime={m.lastTestedAt} title={utc(m.lastTestedAt)}>
-                      {relative(m.lastTestedAt, now)}
-                    </time>
-                  </>
-                ) : null}
-              </td>
-              <td className="col-action">
-                <button
-                  type="button"
-                  className="btn btn-ghost btn-sm"
-                  aria-label={`View details of ${m.name}`}
-                  onClick={() => onView(m)}
-                >
-                  Details
-                  <ChevronRight size={14} aria-hidden="true" />
-                </button>
-              </td>
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id} aria-rowindex={1}>
+              {group.headers.map((header) => {
+                const column = header.column;
+                const look = COLUMN_LOOK[column.id] ?? {};
+                if (!column.getCanSort()) {
+                  return (
+                    <th key={header.id} scope="col" className={look.className}>
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  );
+                }
+                const sorted = column.getIsSorted();
+                const Arrow = sorted === "asc" ? ArrowUp : sorted === "desc" ? ArrowDown : null;
+                return (
+                  <th
+                    key={header.id}
+                    scope="col"
+                    className={look.className}
+                    title={look.title}
+                    aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                  >
+                    <button type="button" className="sort-btn" onClick={column.getToggleSortingHandler()}>
+                      <table.FlexRender header={header} />
+                      {Arrow ? <Arrow size={13} aria-hidden="true" className="sort-icon" /> : null}
+                    </button>
+                  </th>
+                );
+              })}
             </tr>
           ))}
-        </tbody>
+        </thead>
+        {head.total === 0 ? (
+          <tbody>
+            <tr className="row-empty">
+              <td colSpan={COLUMN_COUNT}>
+                {isFiltered(view) ? (
+                  <div className="empty" role="status">
+                    <p>No models match the search and filters.</p>
+                    <Button size="sm" onClick={onClearFilters}>
+                      Clear filters
+                    </Button>
+                  </div>
+                ) : (
+                  <p className="empty">No models in the registry yet.</p>
+                )}
+              </td>
+            </tr>
+          </tbody>
+        ) : (
+          // A new view starts at the top with a fresh virtualizer: keyed by the view.
+          <ModelRows key={viewHash(view)} view={view} head={head} scrollEl={scrollEl} onView={onView} />
+        )}
       </table>
     </div>
   );
 }
 
-function LastTest({ model }: { model: Model }) {
-  const t = model.lastTest;
-  if (!t) return <span className="muted">Untested</span>;
-  const ok = t.passed === t.total;
+/** The page indexes covering rows `first ..= last`. */
+function pagesCovering(first: number, last: number): number[] {
+  if (last < first) return [];
+  const out: number[] = [];
+  for (let p = Math.floor(first / PAGE_SIZE); p <= Math.floor(last / PAGE_SIZE); p++) out.push(p);
+  return out;
+}
+
+interface ModelRowsProps {
+  view: ModelView;
+  head: ModelPage;
+  scrollEl: HTMLDivElement | null;
+  onView: (model: Model) => void;
+}
+
+function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
+  const qc = useQueryClient();
+  // Before the virtualizer reads the offset (its layout effect comes later): a new view starts at the top.
+  useLayoutEffect(() => {
+    if (scrollEl) scrollEl.scrollTop = 0;
+  }, [scrollEl]);
+
+  const total = head.total;
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer re-renders this component itself.
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollEl,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    paddingStart: HEADER_HEIGHT,
+    initialRect: { width: 0, height: ROW_HEIGHT * 12 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+  const pageIndexes = useMemo(() => pagesCovering(first, last), [first, last]);
+  const { pages, error } = useModelPages(view, pageIndexes);
+
+  // The loaded rows of the window, with their absolute indexes. Page 0 falls back on the head, which may be the
+  // previous view's first page while this view loads (dimmed).
+  const loaded = useMemo(() => {
+    const models: Model[] = [];
+    const indexes: number[] = [];
+    pageIndexes.forEach((p, i) => {
+      const page = pages[i] ?? (p === 0 ? head : undefined);
+      page?.models.forEach((m, j) => {
+        models.push(m);
+        indexes.push(p * PAGE_SIZE + j);
+      });
+    });
+    return { models, indexes };
+  }, [pageIndexes, pages, head]);
+
+  const body = useTable({ features, columns, data: loaded.models, manualSorting: true });
+  const rows = body.getRowModel().rows;
+  const rowAt = new Map(rows.map((row, k) => [loaded.indexes[k], row] as const));
+
+  const hasRows = rows.length > 0;
+  useEffect(() => {
+    if (hasRows) requestAnimationFrame(markTablePainted);
+  }, [hasRows]);
+
+  const firstItem = items[0];
+  const lastItem = items.at(-1);
+  const padTop = firstItem ? firstItem.start - HEADER_HEIGHT : 0;
+  const padBottom = lastItem ? virtualizer.getTotalSize() - lastItem.end : 0;
+  let errorShown = false;
+
   return (
-    <span
-      className={`test-pill ${ok ? "test-pass" : "test-fail"}`}
-      title={`${t.passed} of ${t.total} checks passed on version ${t.version}`}
-    >
-      <span aria-hidden="true">{ok ? "✓" : "✕"}</span> {t.passed}/{t.total}
-      <span className="sr-only">{ok ? " passed" : " — some checks failed"}</span>
-    </span>
+    <tbody>
+      {padTop > 0 ? <Spacer height={padTop} /> : null}
+      {items.map((item) => {
+        const row = rowAt.get(item.index);
+        if (!row) {
+          if (error && !errorShown) {
+            errorShown = true;
+            return (
+              <tr key={`error-${item.index}`} className="row-error" aria-rowindex={item.index + 2}>
+                <td colSpan={COLUMN_COUNT}>
+                  <div className="inline-error" role="alert">
+                    <span>Couldn&apos;t load these models: {error.message}</span>
+                    <Button
+                      size="sm"
+                      onClick={() => void qc.refetchQueries({ queryKey: modelKeys.pages(), type: "active" })}
+                    >
+                      Retry
+                    </Button>
+                  </div>
+                </td>
+              </tr>
+            );
+          }
+          return <SkeletonRow key={`skeleton-${item.index}`} />;
+        }
+        const m = row.original;
+        return (
+          <tr
+            key={`${item.index}:${m.id}`}
+            className={m.status === "archived" ? "row-archived" : undefined}
+            aria-rowindex={item.index + 2}
+          >
+            {row.getAllCells().map((cell) => {
+              const id = cell.column.id;
+              const className = COLUMN_LOOK[id]?.className;
+              if (id === "name") {
+                return (
+                  <th key={cell.id} scope="row" className={className}>
+                    <body.FlexRender cell={cell} />
+                  </th>
+                );
+              }
+              if (id === ACTIONS_COLUMN) {
+                return (
+                  <td key={cell.id} className={className}>
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-sm"
+                      aria-label={`View details of ${m.name}`}
+                      onClick={() => onView(m)}
+                    >
+                      Details
+                      <ChevronRight size={14} aria-hidden="true" />
+                    </button>
+                  </td>
+                );
+              }
+              return (
+                <td key={cell.id} className={className}>
+                  <body.FlexRender cell={cell} />
+                </td>
+              );
+            })}
+          </tr>
+        );
+      })}
+      {padBottom > 0 ? <Spacer height={padBottom} /> : null}
+    </tbody>
   );
 }
 
-/** Placeholder rows while the first list loads. */
+/** Stands in for the rows outside the window, so the scrollbar matches the whole view. */
+function Spacer({ height }: { height: number }) {
+  return (
+    <tr className="row-spacer" aria-hidden="true">
+      <td colSpan={COLUMN_COUNT} style={{ height }} />
+    </tr>
+  );
+}
+
+/** A row whose page is still loading: same height as a model row. */
+function SkeletonRow() {
+  return (
+    <tr className="row-skeleton" aria-hidden="true">
+      {columns.map((c, i) => (
+        <td key={c.id ?? i} className={COLUMN_LOOK[c.id ?? ""]?.className}>
+          {c.id === ACTIONS_COLUMN ? null : <span className={`skeleton skeleton-line${i === 0 ? " wide" : ""}`} />}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
+/** Placeholder rows while the first page loads. */
 export function ModelsTableSkeleton() {
   return (
     <div className="table-wrap" aria-busy="true" aria-label="Loading models">

@@ -1,0 +1,214 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { model2, model3, summary } from "../../test/fixtures";
+import { manyModels, mockBackend, renderApp } from "../../test/render";
+import { ROW_HEIGHT } from "./ModelsTable";
+
+const bodyRows = () => within(screen.getByRole("table")).getAllByRole("row").slice(1);
+const rowNames = () => bodyRows().map((r) => within(r).getByRole("rowheader").querySelector(".model-name")?.textContent);
+const header = (name: string) => screen.getByRole("columnheader", { name: new RegExp(`^${name}`) });
+
+describe("models table: sorting", () => {
+  it("a header click sorts by that column ascending, a second click descending", async () => {
+    const backend = mockBackend();
+    const { user } = renderApp();
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    expect(header("Model")).toHaveAttribute("aria-sort", "ascending");
+    expect(header("Accuracy")).not.toHaveAttribute("aria-sort");
+
+    await user.click(screen.getByRole("button", { name: "Accuracy" }));
+    await waitFor(() => expect(backend.queries().at(-1)?.view).toMatchObject({ sort: "accuracy", dir: "asc" }));
+    expect(backend.queries().at(-1)?.offset).toBe(0);
+    expect(header("Accuracy")).toHaveAttribute("aria-sort", "ascending");
+    expect(header("Model")).not.toHaveAttribute("aria-sort");
+    await waitFor(() => expect(rowNames()[0]).toBe(model3.name)); // 87.6%, the lowest
+
+    await user.click(screen.getByRole("button", { name: "Accuracy" }));
+    await waitFor(() => expect(backend.queries().at(-1)?.view).toMatchObject({ sort: "accuracy", dir: "desc" }));
+    expect(header("Accuracy")).toHaveAttribute("aria-sort", "descending");
+    await waitFor(() => expect(rowNames()).toEqual([
+      "Ensemble - Multi-Model Predictor",
+      "TGNN - Attack Surface Model",
+      "Graph Neural Network - Threat Detection",
+      "Anomaly Detection - Behavioral",
+    ]));
+
+    // And back to ascending.
+    await user.click(screen.getByRole("button", { name: "Accuracy" }));
+    expect(header("Accuracy")).toHaveAttribute("aria-sort", "ascending");
+  });
+
+  it("headers are buttons, so the keyboard sorts too; the actions column isn't sortable", async () => {
+    const backend = mockBackend();
+    const { user } = renderApp();
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    screen.getByRole("button", { name: "Deployed" }).focus();
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(backend.queries().at(-1)?.view).toMatchObject({ sort: "deployedAt", dir: "asc" }));
+    await user.keyboard(" ");
+    await waitFor(() => expect(backend.queries().at(-1)?.view).toMatchObject({ sort: "deployedAt", dir: "desc" }));
+    expect(screen.getByRole("button", { name: "Deployed" })).toHaveFocus();
+    expect(within(screen.getAllByRole("columnheader").at(-1)!).queryByRole("button")).toBeNull();
+  });
+});
+
+describe("models table: search and filters", () => {
+  it("search is debounced into one query_models call from offset 0, and Esc clears it", async () => {
+    const backend = mockBackend();
+    const { user } = renderApp();
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    const before = backend.queries().length;
+    const search = screen.getByRole("textbox", { name: "Search models" });
+    expect(search).toHaveAttribute("id", "model-search");
+
+    await user.type(search, "graph");
+    await waitFor(() => expect(rowNames()).toEqual([model2.name]));
+    const sent = backend.queries().slice(before);
+    expect(sent).toEqual([
+      { view: { filter: { search: "graph", statuses: [] }, sort: "name", dir: "asc" }, offset: 0, limit: 100 },
+    ]);
+    expect(screen.getByText("1 of 4 models")).toBeInTheDocument();
+
+    await user.keyboard("{Escape}");
+    expect(search).toHaveValue("");
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+  });
+
+  it("status chips (any of) and the framework select send the filter", async () => {
+    const backend = mockBackend();
+    const { user } = renderApp();
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    const framework = screen.getByRole("combobox", { name: "Filter by framework" });
+    await waitFor(() => expect(within(framework).getAllByRole("option")).toHaveLength(5));
+    expect(within(framework).getByRole("option", { name: "All frameworks" })).toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Staging", pressed: false }));
+    await user.click(screen.getByRole("button", { name: "Development", pressed: false }));
+    expect(screen.getByRole("button", { name: "Staging" })).toHaveAttribute("aria-pressed", "true");
+    await waitFor(() =>
+      expect(backend.queries().at(-1)).toEqual({
+        // Lifecycle order whatever the click order, so that equal filters share a cache entry.
+        view: { filter: { statuses: ["development", "staging"] }, sort: "name", dir: "asc" },
+        offset: 0,
+        limit: 100,
+      }),
+    );
+    await waitFor(() => expect(rowNames()).toEqual([model3.name, model2.name]));
+
+    await user.selectOptions(framework, "TensorFlow");
+    await waitFor(() =>
+      expect(backend.queries().at(-1)?.view.filter).toEqual({ statuses: ["development", "staging"], framework: "TensorFlow" }),
+    );
+    await waitFor(() => expect(rowNames()).toEqual([model2.name]));
+    expect(screen.getByText("1 of 4 models")).toBeInTheDocument();
+  });
+
+  it("an empty result says so and Clear filters brings every model back", async () => {
+    mockBackend();
+    const { user } = renderApp();
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    await user.type(screen.getByRole("textbox", { name: "Search models" }), "no such model");
+    expect(await screen.findByText("No models match the search and filters.")).toBeInTheDocument();
+    expect(screen.getByText("0 of 4 models")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Clear filters" }));
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    expect(screen.getByRole("textbox", { name: "Search models" })).toHaveValue("");
+  });
+});
+
+describe("models table: windowed fetching (100 000 models)", () => {
+  it("asks only for the first page and renders only the rows in view", async () => {
+    const backend = mockBackend({ get_summary: () => ({ ...summary, total: 100_000 }) }, { models: manyModels(100_000) });
+    renderApp();
+    expect(await screen.findByText("Model 000001")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByText("100,000 of 100,000 models")).toBeInTheDocument());
+    const queries = backend.queries();
+    expect(queries.length).toBeLessThanOrEqual(2);
+    expect(queries[0]).toMatchObject({ offset: 0 });
+    expect(queries[0]!.limit).toBeLessThanOrEqual(500);
+    expect(queries.every((q) => q.offset === 0)).toBe(true);
+    expect(screen.getByRole("table")).toHaveAttribute("aria-rowcount", "100001");
+    // ~11 visible in the 560 px box of the test setup, plus the overscan: far from 100 000.
+    const rows = bodyRows();
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(40);
+    expect(rows[0]).toHaveAttribute("aria-rowindex", "2");
+    expect(backend.callsOf("list_models")).toHaveLength(0);
+  });
+
+  it("scrolling far fetches just the pages around the new position; a new sort goes back to the top", async () => {
+    const backend = mockBackend({}, { models: manyModels(100_000) });
+    const { user } = renderApp();
+    expect(await screen.findByText("Model 000001")).toBeInTheDocument();
+    const box = screen.getByRole("region", { name: "Models table, scrollable" });
+    const before = backend.queries().length;
+
+    box.scrollTop = 50_000 * ROW_HEIGHT;
+    fireEvent.scroll(box);
+    expect(await screen.findByText("Model 050001")).toBeInTheDocument();
+    const offsets = backend.queries().slice(before).map((q) => q.offset);
+    expect(offsets.length).toBeGreaterThanOrEqual(1);
+    expect(offsets.length).toBeLessThanOrEqual(2);
+    for (const o of offsets) expect([49_900, 50_000]).toContain(o);
+    const shown = bodyRows();
+    expect(shown.length).toBeLessThan(40);
+
+    await user.click(screen.getByRole("button", { name: "Model" })); // name desc
+    await waitFor(() => expect(backend.queries().at(-1)?.view).toMatchObject({ sort: "name", dir: "desc" }));
+    expect(backend.queries().at(-1)?.offset).toBe(0);
+    expect(box.scrollTop).toBe(0);
+    expect(await screen.findByText("Model 100000")).toBeInTheDocument();
+  });
+
+  it("rows whose page is still loading are skeletons of the same height", async () => {
+    const pending: Array<() => void> = [];
+    const models = manyModels(1000);
+    const backend = mockBackend(
+      {
+        query_models: (args) => {
+          const { offset, limit } = (args as { request: { offset: number; limit: number } }).request;
+          const page = { models: models.slice(offset, offset + limit), offset, total: models.length, timestamp: new Date().toISOString() };
+          return offset === 0 ? page : new Promise((resolve) => pending.push(() => resolve(page)));
+        },
+      },
+      { models },
+    );
+    renderApp();
+    expect(await screen.findByText("Model 000001")).toBeInTheDocument();
+    const box = screen.getByRole("region", { name: "Models table, scrollable" });
+    box.scrollTop = 500 * ROW_HEIGHT;
+    fireEvent.scroll(box);
+    await waitFor(() => expect(backend.queries().some((q) => q.offset === 500)).toBe(true));
+    expect(box.querySelectorAll("tr.row-skeleton").length).toBeGreaterThan(10);
+    // The window straddles pages 4 and 5: both were asked for, nothing else.
+    expect(backend.queries().map((q) => q.offset).filter((o) => o > 0).sort()).toEqual([400, 500]);
+    for (const release of pending) release();
+    expect(await screen.findByText("Model 000501")).toBeInTheDocument();
+    expect(box.querySelectorAll("tr.row-skeleton")).toHaveLength(0);
+  });
+});
+
+describe("models table: after a change", () => {
+  it("an action refetches the pages on screen, the frameworks and the summary", async () => {
+    const backend = mockBackend({
+      promote_model: () => ({
+        model: { ...model3, status: "staging" },
+        from: "development",
+        to: "staging",
+        message: "promoted",
+      }),
+    });
+    const { user } = renderApp();
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    await waitFor(() => expect(backend.callsOf("list_frameworks")).toHaveLength(1));
+    const counts = () => ["query_models", "list_frameworks", "get_summary"].map((c) => backend.callsOf(c).length);
+    const [pages, frameworks, summaries] = counts();
+
+    await user.click(screen.getByRole("button", { name: `View details of ${model3.name}` }));
+    const dialog = await screen.findByRole("dialog", { name: model3.name });
+    await user.click(await within(dialog).findByRole("button", { name: "Promote to Staging" }));
+    await waitFor(() => expect(backend.callsOf("promote_model")).toHaveLength(1));
+    await waitFor(() => expect(counts()).toEqual([pages! + 1, frameworks! + 1, summaries! + 1]));
+    expect(backend.queries().at(-1)).toEqual(backend.queries()[0]);
+  });
+});
