@@ -1,5 +1,5 @@
 import type { Summary } from "../../bindings/Summary";
-import { fractionPct } from "../../lib/format";
+import { formatNumber, fractionPct } from "../../lib/format";
 
 interface Card {
   label: string;
@@ -22,12 +22,12 @@ export function SummaryCards({ summary, loading }: { summary: Summary | undefine
     );
   }
   const cards: Card[] = [
-    { label: "Total models", value: String(summary.total) },
-    { label: "Development", value: String(summary.development), tone: "development" },
-    { label: "Staging", value: String(summary.staging), tone: "staging" },
-    { label: "Production", value: String(summary.production), tone: "production" },
-    { label: "Archived", value: String(summary.archived), tone: "archived" },
-    { label: "A/B tests", value: String(summary.runningAbTests), hint: "running" },
+    { label: "Total models", value: formatNumber(summary.total) },
+    { label: "Development", value: formatNumber(summary.development), tone: "development" },
+    { label: "Staging", value: formatNumber(summary.staging), tone: "staging" },
+    { label: "Production", value: formatNumber(summary.production), tone: "production" },
+    { label: "Archived", value: formatNumber(summary.archived), tone: "archived" },
+    { label: "A/B tests", value: formatNumber(summary.runningAbTests), hint: "running" },
     {
       label: "Prod. accuracy",
       value: summary.productionAvgAccuracy === null ? "—" : fractionPct(summary.productionAvgAccuracy, 1),
@@ -35,7 +35,7 @@ export function SummaryCards({ summary, loading }: { summary: Summary | undefine
     },
     {
       label: "Failing tests",
-      value: String(summary.failingTests),
+      value: formatNumber(summary.failingTests),
       hint: `${summary.untested} untested`,
       tone: summary.failingTests > 0 ? "warn" : undefined,
     },
