@@ -353,3 +353,61 @@ fn a_damaged_registry_or_unusable_data_dir_is_reported_with_its_code() {
     let msg = h.err("get_summary", json!({}), "IO");
     assert!(msg.contains("data folder"), "{msg}");
 }
+
+#[test]
+fn versions_audit_and_timeline_commands() {
+    let h = seeded();
+    let metrics = json!({ "accuracy": 0.96, "latency": 30.0, "throughput": 2000.0, "uptime": 99.95,
+                          "aiConfidence": 0.95, "errorRate": 0.001 });
+    let reg: RegisterResult = h.ok(
+        "register_version",
+        json!({ "request": { "modelId": "model-1", "version": "2.2.0", "metrics": metrics,
+                             "notes": "retrained", "tags": [{ "key": "team", "value": "sec" }] } }),
+    );
+    assert_eq!(
+        (reg.model.version.as_str(), reg.model.status),
+        ("2.2.0", Status::Development)
+    );
+    h.err(
+        "register_version",
+        json!({ "request": { "modelId": "model-1", "version": "2.1.5", "metrics": metrics, "tags": [] } }),
+        "INVALID_INPUT",
+    );
+    let new: RegisterResult = h.ok(
+        "register_model",
+        json!({ "request": { "name": "Churn", "framework": "LightGBM", "version": "0.1.0",
+                             "metrics": metrics, "tags": [] } }),
+    );
+    assert!(new.model.id.starts_with("model-"));
+    h.err(
+        "register_model",
+        json!({ "request": { "name": "Churn", "framework": "LightGBM", "version": "0.1.0",
+                             "metrics": metrics, "tags": [] } }),
+        "CONFLICT",
+    );
+    let rb: RollbackResult = h.ok(
+        "rollback_model",
+        json!({ "request": { "modelId": "model-4", "toVersion": "1.5.1", "reason": "drift" } }),
+    );
+    assert_eq!(rb.rolled_back_to, "1.5.1");
+    let tl: TimelinePage = h.ok(
+        "query_timeline",
+        json!({ "request": { "modelId": "model-4", "actions": ["rolled_back"], "limit": 10 } }),
+    );
+    assert_eq!(tl.total, 1);
+    assert_eq!(tl.events[0].event.reason.as_deref(), Some("drift"));
+    let at: ProductionAt = h.ok(
+        "production_at",
+        json!({ "request": { "modelId": "model-4", "at": "2000-01-01T00:00:00Z" } }),
+    );
+    assert_eq!(at.version, None);
+    let report: AuditReport = h.ok("verify_audit", json!({}));
+    assert!(report.ok, "{report:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.csv");
+    let res: ExportResult = h.ok(
+        "export_audit_csv",
+        json!({ "request": { "path": path.to_str().unwrap() } }),
+    );
+    assert_eq!(res.rows, report.events);
+}

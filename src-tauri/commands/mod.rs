@@ -3,6 +3,7 @@
 //! list it in `handler()`, in `build.rs` and in the main window's capability in `tauri.conf.json`.
 
 mod ab_tests;
+mod audit;
 mod export;
 mod models;
 
@@ -25,6 +26,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         models::rollback_model,
         models::run_tests,
         models::archive_model,
+        models::register_model,
+        models::register_version,
+        audit::query_timeline,
+        audit::production_at,
+        audit::verify_audit,
+        audit::export_audit_csv,
         ab_tests::list_ab_tests,
         ab_tests::start_ab_test,
         ab_tests::stop_ab_test,

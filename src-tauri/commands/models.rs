@@ -1,6 +1,7 @@
 use modelops_core::types::{
     DeployRequest, FrameworkCount, ModelDetails, ModelList, ModelPage, ModelQuery, ModelRef,
-    RollbackResult, Summary, TestRun, TransitionResult,
+    RegisterModelRequest, RegisterResult, RegisterVersionRequest, RollbackRequest, RollbackResult,
+    Summary, TestRun, TransitionResult,
 };
 use tauri::State;
 
@@ -59,12 +60,30 @@ pub async fn promote_model(
     blocking(&state, move |r| r.promote(&request.model_id)).await
 }
 
+/// Rolls back to `toVersion` (a version deployed before) or, by default, to the version that was in the
+/// model's environment before the current one.
 #[tauri::command]
 pub async fn rollback_model(
     state: State<'_, AppState>,
-    request: ModelRef,
+    request: RollbackRequest,
 ) -> Result<RollbackResult, IpcError> {
-    blocking(&state, move |r| r.rollback(&request.model_id)).await
+    blocking(&state, move |r| r.rollback_with(&request)).await
+}
+
+#[tauri::command]
+pub async fn register_model(
+    state: State<'_, AppState>,
+    request: RegisterModelRequest,
+) -> Result<RegisterResult, IpcError> {
+    blocking(&state, move |r| r.register_model(&request)).await
+}
+
+#[tauri::command]
+pub async fn register_version(
+    state: State<'_, AppState>,
+    request: RegisterVersionRequest,
+) -> Result<RegisterResult, IpcError> {
+    blocking(&state, move |r| r.register_version(&request)).await
 }
 
 #[tauri::command]

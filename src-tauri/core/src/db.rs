@@ -15,7 +15,7 @@ use rusqlite_migration::{HookResult, Migrations, M};
 use crate::error::{is_corruption, RegistryError, Result};
 
 /// The schema version this build writes; `migrations()` has this many steps.
-pub const LATEST_SCHEMA: i64 = 2;
+pub const LATEST_SCHEMA: i64 = 3;
 
 /// The migrations, in order. Migration N leaves `user_version = N`.
 pub fn migrations() -> Migrations<'static> {
@@ -24,6 +24,10 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(
             include_str!("migrations/0002_query_indexes.sql"),
             backfill_sort_copies,
+        ),
+        M::up_with_hook(
+            include_str!("migrations/0003_versions_and_audit.sql"),
+            crate::audit::backfill_chain,
         ),
     ])
 }

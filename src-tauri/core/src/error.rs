@@ -40,6 +40,9 @@ pub enum RegistryError {
     #[error("No A/B test with id \"{0}\".")]
     AbTestNotFound(String),
 
+    #[error("{model} has no version \"{version}\".")]
+    VersionNotFound { model: String, version: String },
+
     #[error("Can't {action} {model}: {reason}")]
     IllegalTransition {
         model: String,
@@ -86,9 +89,9 @@ pub enum RegistryError {
 impl RegistryError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            RegistryError::ModelNotFound(_) | RegistryError::AbTestNotFound(_) => {
-                ErrorCode::NotFound
-            }
+            RegistryError::ModelNotFound(_)
+            | RegistryError::AbTestNotFound(_)
+            | RegistryError::VersionNotFound { .. } => ErrorCode::NotFound,
             RegistryError::IllegalTransition { .. } => ErrorCode::IllegalTransition,
             RegistryError::NoPreviousVersion { .. } => ErrorCode::NoPreviousVersion,
             RegistryError::InvalidInput(_) => ErrorCode::InvalidInput,

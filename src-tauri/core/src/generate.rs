@@ -133,8 +133,8 @@ pub fn populate(
     )?;
     let mut insert_version = tx.prepare(
         "INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps, uptime_pct,
-             ai_confidence, error_rate, size_bytes, is_demo, created_at, version_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12)",
+             ai_confidence, error_rate, size_bytes, is_demo, created_at, version_key, framework)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12, ?13)",
     )?;
     let mut set_current =
         tx.prepare("UPDATE models SET current_version_id = ?1, last_tested_at = ?2 WHERE id = ?3")?;
@@ -244,7 +244,8 @@ pub fn populate(
                 obs.error_rate,
                 size,
                 at,
-                crate::version::sort_key(&version)
+                crate::version::sort_key(&version),
+                framework
             ])?;
             version_ids.push((tx.last_insert_rowid(), at));
             observed.push(obs);
@@ -296,6 +297,7 @@ pub fn populate(
                 let detail = format!("{passed}/{} checks passed", results.len());
                 insert_event(
                     tx,
+                    GENERATOR_ACTOR,
                     &NewEvent {
                         at: run_at,
                         model_id: &id,
@@ -305,6 +307,9 @@ pub fn populate(
                         from_version: None,
                         to_version: Some(&names[v]),
                         detail: Some(&detail),
+                        reason: None,
+                        before: None,
+                        after: None,
                     },
                 )?;
                 stats.events += 1;
@@ -315,63 +320,68 @@ pub fn populate(
 
         let latest = &names[last];
         let t = deployed_at.unwrap_or(now);
-        match status {
-            Status::Development => {}
-            Status::Staging => {
+        // Each version of a deployed model went through its environments in turn (oldest first), so the
+        // deployment history and rollback have something to show; the newest at `deployed_at`.
+        if status != Status::Development {
+            for (k, name) in names.iter().enumerate() {
+                let version_at = version_ids[k].1;
+                let next_at = version_ids.get(k + 1).map_or(t, |v| v.1);
+                let span_min = (next_at - version_at).num_minutes().max(4);
+                let promoted =
+                    version_at + Duration::minutes(rng.random_range(1..span_min / 2 + 2));
+                let deployed = if k == last {
+                    t
+                } else {
+                    promoted + Duration::minutes(span_min / 4 + 1)
+                };
                 let s = (Some(Status::Development), Some(Status::Staging));
+                let promoted = if k == last && status == Status::Staging {
+                    t
+                } else {
+                    promoted.min(t)
+                };
                 event(
                     tx,
                     &mut stats,
-                    t,
+                    promoted,
                     &id,
                     EventAction::Promoted,
                     s.0,
                     s.1,
-                    Some(latest),
+                    Some(name),
                 )?;
-            }
-            Status::Production | Status::Archived => {
-                let before = t - Duration::minutes(rng.random_range(60..60 * 24 * 14));
-                let s = (Some(Status::Development), Some(Status::Staging));
-                event(
-                    tx,
-                    &mut stats,
-                    before,
-                    &id,
-                    EventAction::Promoted,
-                    s.0,
-                    s.1,
-                    Some(latest),
-                )?;
-                let s = (Some(Status::Staging), Some(Status::Production));
-                event(
-                    tx,
-                    &mut stats,
-                    t,
-                    &id,
-                    EventAction::Deployed,
-                    s.0,
-                    s.1,
-                    Some(latest),
-                )?;
-                if status == Status::Archived {
-                    let s = (Some(Status::Production), Some(Status::Archived));
+                if status != Status::Staging {
+                    let s = (Some(Status::Staging), Some(Status::Production));
                     event(
                         tx,
                         &mut stats,
-                        now,
+                        deployed.max(promoted),
                         &id,
-                        EventAction::Archived,
+                        EventAction::Deployed,
                         s.0,
                         s.1,
-                        Some(latest),
+                        Some(name),
                     )?;
                 }
+            }
+            if status == Status::Archived {
+                let s = (Some(Status::Production), Some(Status::Archived));
+                event(
+                    tx,
+                    &mut stats,
+                    now,
+                    &id,
+                    EventAction::Archived,
+                    s.0,
+                    s.1,
+                    Some(latest),
+                )?;
             }
         }
         if current != last {
             insert_event(
                 tx,
+                GENERATOR_ACTOR,
                 &NewEvent {
                     at: now,
                     model_id: &id,
@@ -381,6 +391,9 @@ pub fn populate(
                     from_version: Some(latest),
                     to_version: Some(&names[current]),
                     detail: Some(GENERATED_NOTE),
+                    reason: None,
+                    before: None,
+                    after: None,
                 },
             )?;
             stats.events += 1;
@@ -423,6 +436,7 @@ pub fn populate(
 }
 
 const GENERATED_NOTE: &str = "Generated by modelops-gen (synthetic)";
+const GENERATOR_ACTOR: &str = "modelops-gen";
 
 #[allow(clippy::too_many_arguments)]
 fn event(
@@ -437,6 +451,7 @@ fn event(
 ) -> Result<()> {
     insert_event(
         tx,
+        GENERATOR_ACTOR,
         &NewEvent {
             at,
             model_id,
@@ -446,6 +461,9 @@ fn event(
             from_version: None,
             to_version: version,
             detail: Some(GENERATED_NOTE),
+            reason: None,
+            before: None,
+            after: None,
         },
     )?;
     stats.events += 1;

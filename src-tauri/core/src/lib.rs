@@ -3,6 +3,7 @@
 //! Plain Rust with no Tauri dependency, so the desktop app, a CLI or tests can drive it alike. Start at
 //! [`Registry`]; the wire types are in [`types`], the lifecycle table in [`lifecycle`].
 
+pub mod audit;
 pub mod checks;
 pub mod db;
 pub mod error;
@@ -10,8 +11,10 @@ pub mod export;
 pub mod generate;
 pub mod lifecycle;
 pub mod query;
+pub mod register;
 pub mod registry;
 mod seed;
+pub mod timeline;
 pub mod types;
 pub mod version;
 

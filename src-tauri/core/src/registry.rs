@@ -20,6 +20,22 @@ use crate::lifecycle::{self, Action};
 use crate::seed;
 use crate::types::*;
 
+/// Longest reason and notes accepted.
+pub const MAX_REASON_CHARS: usize = 1000;
+
+/// Trims `text`; None when empty; refused when longer than `max` characters.
+pub(crate) fn clean_text(text: Option<&str>, what: &str, max: usize) -> Result<Option<String>> {
+    let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if t.chars().count() > max {
+        return Err(RegistryError::InvalidInput(format!(
+            "{what} is limited to {max} characters."
+        )));
+    }
+    Ok(Some(t.to_owned()))
+}
+
 /// The most rows one `query_models` call returns.
 pub const MAX_PAGE: u32 = 500;
 
@@ -32,6 +48,18 @@ pub const DETAIL_TEST_RUNS_LIMIT: u32 = 20;
 pub struct Registry {
     conn: Mutex<Connection>,
     path: Option<PathBuf>,
+    /// Recorded as the actor of every event this registry appends: the OS user by default.
+    actor: String,
+}
+
+/// The OS user, as the audit log's actor.
+pub fn os_user() -> String {
+    let name = whoami::username();
+    if name.trim().is_empty() {
+        "unknown".to_owned()
+    } else {
+        name
+    }
 }
 
 impl Registry {
@@ -41,6 +69,7 @@ impl Registry {
         let reg = Registry {
             conn: Mutex::new(conn),
             path: Some(path.to_owned()),
+            actor: os_user(),
         };
         reg.write(|tx| seed::seed_if_new(tx, Utc::now()))?;
         Ok(reg)
@@ -51,6 +80,7 @@ impl Registry {
         let reg = Registry {
             conn: Mutex::new(db::open_in_memory()?),
             path: None,
+            actor: os_user(),
         };
         reg.write(|tx| seed::seed_if_new(tx, Utc::now()))?;
         Ok(reg)
@@ -61,7 +91,18 @@ impl Registry {
         Ok(Registry {
             conn: Mutex::new(db::open_in_memory()?),
             path: None,
+            actor: os_user(),
         })
+    }
+
+    /// Records `actor` instead of the OS user on the events this registry appends.
+    pub fn with_actor(mut self, actor: impl Into<String>) -> Registry {
+        self.actor = actor.into();
+        self
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -88,7 +129,7 @@ impl Registry {
         Ok(out)
     }
 
-    fn read<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
         // A deferred transaction gives the reads one consistent snapshot.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
@@ -124,11 +165,14 @@ impl Registry {
         let filter = crate::query::FilterSql::new(&q.view.filter)?;
         let order = crate::query::order_by(q.view.sort, q.view.dir);
         self.read(|tx| {
+            // Without a filter, a bare count(*) lets SQLite take its fast path (half the time at 100 000).
+            let count_sql = if filter.clause == "1" {
+                "SELECT count(*) FROM models".to_owned()
+            } else {
+                format!("SELECT count(*) FROM models m WHERE {}", filter.clause)
+            };
             let total: u32 = tx
-                .prepare_cached(&format!(
-                    "SELECT count(*) FROM models m WHERE {}",
-                    filter.clause
-                ))?
+                .prepare_cached(&count_sql)?
                 .query_row(rusqlite::params_from_iter(filter.params.iter()), |r| {
                     r.get(0)
                 })?;
@@ -228,37 +272,10 @@ impl Registry {
         self.read(|tx| {
             let model = load_model(tx, model_id)?;
             let thresholds = load_thresholds(tx, model_id)?;
-            let versions = {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT v.version, v.accuracy, v.latency_ms, v.throughput_rps, v.uptime_pct,
-                            v.ai_confidence, v.error_rate, v.size_bytes, v.created_at,
-                            v.id = m.current_version_id, v.is_demo
-                     FROM model_versions v JOIN models m ON m.id = v.model_id
-                     WHERE v.model_id = ?1 ORDER BY v.seq DESC",
-                )?;
-                let rows = stmt.query_map([model_id], |r| {
-                    let size_bytes: i64 = r.get(7)?;
-                    Ok(VersionInfo {
-                        version: r.get(0)?,
-                        accuracy: r.get(1)?,
-                        latency: r.get(2)?,
-                        throughput: r.get(3)?,
-                        uptime: r.get(4)?,
-                        ai_confidence: r.get(5)?,
-                        error_rate: r.get(6)?,
-                        size: format_size(size_bytes),
-                        size_bytes,
-                        created_at: r.get(8)?,
-                        is_current: r.get(9)?,
-                        is_demo: r.get(10)?,
-                    })
-                })?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()?
-            };
+            let versions = load_versions(tx, model_id)?;
             let events = {
                 let mut stmt = tx.prepare_cached(
-                    "SELECT id, at, model_id, action, from_status, to_status, from_version, to_version, detail
-                     FROM events WHERE model_id = ?1 ORDER BY id DESC LIMIT ?2",
+                    &format!("{EVENT_SELECT} WHERE e.model_id = ?1 ORDER BY e.id DESC LIMIT ?2"),
                 )?;
                 let rows = stmt.query_map(params![model_id, DETAIL_EVENTS_LIMIT], event_from_row)?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()?
@@ -324,6 +341,7 @@ impl Registry {
                     )));
                 }
             }
+            let before = load_model(tx, model_id)?;
             let deployed = matches!(to, Status::Staging | Status::Production);
             tx.execute(
                 "UPDATE models SET status = ?1, deployed_at = CASE WHEN ?2 THEN ?3 ELSE deployed_at END
@@ -335,20 +353,20 @@ impl Registry {
                 Action::DeployStaging | Action::DeployProduction => EventAction::Deployed,
                 Action::Archive => EventAction::Archived,
             };
+            let model = load_model(tx, model_id)?;
             insert_event(
                 tx,
+                &self.actor,
                 &NewEvent {
-                    at: now,
-                    model_id,
-                    action: event_action,
                     from_status: Some(state.status),
                     to_status: Some(to),
                     from_version: Some(&state.version),
                     to_version: Some(&state.version),
-                    detail: None,
+                    before: Some(snapshot(&before)),
+                    after: Some(snapshot(&model)),
+                    ..NewEvent::new(now, model_id, event_action)
                 },
             )?;
-            let model = load_model(tx, model_id)?;
             let message = match action {
                 Action::Promote => format!("{} {} promoted to staging.", model.name, model.version),
                 Action::DeployStaging => format!("{} {} deployed to staging.", model.name, model.version),
@@ -361,55 +379,93 @@ impl Registry {
         })
     }
 
-    /// Makes the version registered before the current one current again: its version string and its
-    /// metrics, which live on the version. The status stays; a deployed model counts as redeployed.
+    /// Rolls back to the default target: the version that was in the model's environment before the current
+    /// one (in development, the version registered before it). See `rollback_with`.
     pub fn rollback(&self, model_id: &str) -> Result<RollbackResult> {
+        self.rollback_with(&RollbackRequest {
+            model_id: model_id.to_owned(),
+            to_version: None,
+            reason: None,
+        })
+    }
+
+    /// Makes `to_version` (or the default target, `Model::previous_version`) current again — its version
+    /// string and its metrics, which live on the version — in one transaction. An explicit target must be a
+    /// version that was deployed before. The status stays; in staging or production it counts as a redeploy.
+    pub fn rollback_with(&self, req: &RollbackRequest) -> Result<RollbackResult> {
+        let model_id = req.model_id.as_str();
+        let reason = clean_text(req.reason.as_deref(), "Reason", MAX_REASON_CHARS)?;
         self.write(|tx| {
             let now = Utc::now();
             let state = load_state(tx, model_id)?;
             lifecycle::ensure_active(model_id, state.status, "roll back")?;
-            let previous: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT id, version FROM model_versions WHERE model_id = ?1 AND seq < ?2
-                     ORDER BY seq DESC LIMIT 1",
-                    params![model_id, state.seq],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let Some((previous_id, previous_version)) = previous else {
-                return Err(RegistryError::NoPreviousVersion {
-                    model: model_id.to_owned(),
-                    version: state.version,
-                });
+            let before = load_model(tx, model_id)?;
+            let target = match req.to_version.as_deref().map(str::trim) {
+                None | Some("") => before.previous_version.clone().ok_or_else(|| {
+                    RegistryError::NoPreviousVersion { model: model_id.to_owned(), version: state.version.clone() }
+                })?,
+                Some(v) => {
+                    if v == state.version {
+                        return Err(RegistryError::InvalidInput(format!(
+                            "{model_id} is already at {v}; choose another version to roll back to."
+                        )));
+                    }
+                    let deployed: bool = tx.query_row(
+                        &format!(
+                            "SELECT EXISTS (SELECT 1 FROM events WHERE model_id = ?1 AND to_version = ?2
+                               AND action IN {DEPLOYING_ACTIONS} AND to_status IN ('staging', 'production'))"
+                        ),
+                        params![model_id, v],
+                        |r| r.get(0),
+                    )?;
+                    let exists: bool = tx.query_row(
+                        "SELECT EXISTS (SELECT 1 FROM model_versions WHERE model_id = ?1 AND version = ?2)",
+                        params![model_id, v],
+                        |r| r.get(0),
+                    )?;
+                    if !exists {
+                        return Err(RegistryError::VersionNotFound {
+                            model: model_id.to_owned(),
+                            version: v.to_owned(),
+                        });
+                    }
+                    if !deployed {
+                        return Err(RegistryError::InvalidInput(format!(
+                            "{model_id} {v} was never deployed; rollback goes to versions that ran in staging \
+                             or production."
+                        )));
+                    }
+                    v.to_owned()
+                }
             };
+            let target_id: i64 = tx.query_row(
+                "SELECT id FROM model_versions WHERE model_id = ?1 AND version = ?2",
+                params![model_id, target],
+                |r| r.get(0),
+            )?;
             tx.execute(
                 "UPDATE models SET current_version_id = ?1,
                      deployed_at = CASE WHEN status IN ('staging', 'production') THEN ?2 ELSE deployed_at END
                  WHERE id = ?3",
-                params![previous_id, now, model_id],
+                params![target_id, now, model_id],
             )?;
+            let model = load_model(tx, model_id)?;
             insert_event(
                 tx,
+                &self.actor,
                 &NewEvent {
-                    at: now,
-                    model_id,
-                    action: EventAction::RolledBack,
                     from_status: Some(state.status),
                     to_status: Some(state.status),
                     from_version: Some(&state.version),
-                    to_version: Some(&previous_version),
-                    detail: None,
+                    to_version: Some(&target),
+                    reason: reason.as_deref(),
+                    before: Some(snapshot(&before)),
+                    after: Some(snapshot(&model)),
+                    ..NewEvent::new(now, model_id, EventAction::RolledBack)
                 },
             )?;
-            let model = load_model(tx, model_id)?;
-            let message =
-                format!("{} rolled back from {} to {}.", model.name, state.version, previous_version);
-            Ok(RollbackResult {
-                model,
-                rolled_back_from: state.version,
-                rolled_back_to: previous_version,
-                message,
-            })
+            let message = format!("{} rolled back from {} to {}.", model.name, state.version, target);
+            Ok(RollbackResult { model, rolled_back_from: state.version, rolled_back_to: target, message })
         })
     }
 
@@ -463,6 +519,7 @@ impl Registry {
             let detail = format!("{passed}/{total} checks passed");
             insert_event(
                 tx,
+                &self.actor,
                 &NewEvent {
                     at: now,
                     model_id,
@@ -472,6 +529,9 @@ impl Registry {
                     from_version: None,
                     to_version: Some(&state.version),
                     detail: Some(&detail),
+                    reason: None,
+                    before: None,
+                    after: None,
                 },
             )?;
             load_test_run(tx, run_id)
@@ -518,6 +578,7 @@ impl Registry {
                 let detail = format!("{id}: {} {split_a}% vs {} {split_b}% (against {other})", req.model_a, req.model_b);
                 insert_event(
                     tx,
+                    &self.actor,
                     &NewEvent {
                         at: now,
                         model_id,
@@ -527,6 +588,9 @@ impl Registry {
                         from_version: None,
                         to_version: Some(&st.version),
                         detail: Some(&detail),
+                        reason: None,
+                        before: None,
+                        after: None,
                     },
                 )?;
             }
@@ -551,6 +615,7 @@ impl Registry {
             for model_id in [&test.model_a, &test.model_b] {
                 insert_event(
                     tx,
+                    &self.actor,
                     &NewEvent {
                         at: now,
                         model_id,
@@ -560,6 +625,9 @@ impl Registry {
                         from_version: None,
                         to_version: None,
                         detail: Some(&detail),
+                        reason: None,
+                        before: None,
+                        after: None,
                     },
                 )?;
             }
@@ -582,7 +650,7 @@ impl Registry {
         self.read(|tx| {
             let mut stmt =
                 tx.prepare(&format!("{MODEL_SELECT} WHERE {clause} ORDER BY {order}"))?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), model_from_row)?;
+            let rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
             crate::export::write_models_csv(rows, out)
         })
     }
@@ -627,12 +695,22 @@ impl Registry {
 
 // ----- row helpers -----
 
-const MODEL_SELECT: &str = "
+/// The SELECT every model row comes from (public for the benchmarks' floors, which run the same text).
+pub const MODEL_SELECT: &str = "
     SELECT m.id, m.name, m.cur_version, m.status, m.cur_accuracy, m.cur_latency_ms, m.cur_throughput_rps,
            m.cur_uptime_pct, m.framework, m.cur_size_bytes, m.cur_ai_confidence, m.cur_error_rate,
            m.deployed_at, m.last_tested_at,
-           (SELECT pv.version FROM model_versions pv
-             WHERE pv.model_id = m.id AND pv.seq < v.seq ORDER BY pv.seq DESC LIMIT 1),
+           CASE m.status
+             WHEN 'development' THEN
+               (SELECT pv.version FROM model_versions pv
+                 WHERE pv.model_id = m.id AND pv.seq < v.seq ORDER BY pv.seq DESC LIMIT 1)
+             WHEN 'archived' THEN NULL
+             ELSE
+               (SELECT e.to_version FROM events e
+                 WHERE e.model_id = m.id AND e.to_status = m.status
+                   AND e.action IN ('promoted', 'deployed', 'rolled_back') AND e.to_version <> v.version
+                 ORDER BY e.id DESC LIMIT 1)
+           END,
            lt.passed, lt.total, v.is_demo OR m.is_demo
     FROM models m
     JOIN model_versions v ON v.id = m.current_version_id
@@ -672,7 +750,7 @@ fn model_from_row(r: &Row<'_>) -> rusqlite::Result<Model> {
     })
 }
 
-fn parse_status(col: usize, s: &str) -> rusqlite::Result<Status> {
+pub(crate) fn parse_status(col: usize, s: &str) -> rusqlite::Result<Status> {
     Status::parse(s).ok_or_else(|| bad_value(col, format!("unknown status {s:?}")))
 }
 
@@ -688,17 +766,16 @@ pub(crate) fn load_model(conn: &Connection, model_id: &str) -> Result<Model> {
 }
 
 /// What a write decides on: the model's state and current version.
-struct ModelState {
-    status: Status,
-    version_id: i64,
-    version: String,
-    seq: i64,
+pub(crate) struct ModelState {
+    pub status: Status,
+    pub version_id: i64,
+    pub version: String,
 }
 
-fn load_state(conn: &Connection, model_id: &str) -> Result<ModelState> {
+pub(crate) fn load_state(conn: &Connection, model_id: &str) -> Result<ModelState> {
     let row = conn
         .query_row(
-            "SELECT m.status, v.id, v.version, v.seq FROM models m
+            "SELECT m.status, v.id, v.version FROM models m
              JOIN model_versions v ON v.id = m.current_version_id WHERE m.id = ?1",
             [model_id],
             |r| {
@@ -707,7 +784,6 @@ fn load_state(conn: &Connection, model_id: &str) -> Result<ModelState> {
                     status: parse_status(0, &status)?,
                     version_id: r.get(1)?,
                     version: r.get(2)?,
-                    seq: r.get(3)?,
                 })
             },
         )
@@ -826,7 +902,7 @@ fn load_ab_test(conn: &Connection, test_id: &str) -> Result<AbTest> {
         .ok_or_else(|| RegistryError::AbTestNotFound(test_id.to_owned()))
 }
 
-fn event_from_row(r: &Row<'_>) -> rusqlite::Result<Event> {
+pub(crate) fn event_from_row(r: &Row<'_>) -> rusqlite::Result<Event> {
     let action: String = r.get(3)?;
     let opt_status = |col: usize| -> rusqlite::Result<Option<Status>> {
         match r.get::<_, Option<String>>(col)? {
@@ -845,37 +921,106 @@ fn event_from_row(r: &Row<'_>) -> rusqlite::Result<Event> {
         from_version: r.get(6)?,
         to_version: r.get(7)?,
         detail: r.get(8)?,
+        actor: r.get(9)?,
+        reason: r.get(10)?,
+        before_json: r.get(11)?,
+        after_json: r.get(12)?,
+        hash: r.get(13)?,
     })
 }
 
-/// An event to append; every write records one beside its change.
-pub(crate) struct NewEvent<'a> {
-    pub at: DateTime<Utc>,
-    pub model_id: &'a str,
-    pub action: EventAction,
-    pub from_status: Option<Status>,
-    pub to_status: Option<Status>,
-    pub from_version: Option<&'a str>,
-    pub to_version: Option<&'a str>,
-    pub detail: Option<&'a str>,
+pub(crate) const EVENT_SELECT: &str =
+    "SELECT e.id, e.at, e.model_id, e.action, e.from_status, e.to_status,
+    e.from_version, e.to_version, e.detail, e.actor, e.reason, e.before_json, e.after_json, e.hash
+    FROM events e";
+
+/// Actions that put a version into an environment (staging or production).
+pub(crate) const DEPLOYING_ACTIONS: &str = "('promoted', 'deployed', 'rolled_back')";
+
+/// Every version of a model, newest first, with where and when each was deployed.
+pub(crate) fn load_versions(conn: &Connection, model_id: &str) -> Result<Vec<VersionInfo>> {
+    let mut deployments: std::collections::HashMap<String, Vec<Deployment>> = Default::default();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT to_version, to_status, at, action FROM events
+             WHERE model_id = ?1 AND action IN {DEPLOYING_ACTIONS} AND to_status IN ('staging', 'production')
+               AND to_version IS NOT NULL
+             ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([model_id])?;
+        while let Some(r) = rows.next()? {
+            let version: String = r.get(0)?;
+            let env: String = r.get(1)?;
+            let action: String = r.get(3)?;
+            deployments.entry(version).or_default().push(Deployment {
+                environment: parse_status(1, &env)?,
+                at: r.get(2)?,
+                action: EventAction::parse(&action)
+                    .ok_or_else(|| bad_value(3, format!("unknown event action {action:?}")))?,
+            });
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.version, v.accuracy, v.latency_ms, v.throughput_rps, v.uptime_pct, v.ai_confidence,
+                v.error_rate, v.size_bytes, v.created_at, v.id = m.current_version_id, v.is_demo, v.framework,
+                v.artifact_path, v.artifact_size, v.artifact_sha256, v.notes, v.tags_json
+         FROM model_versions v JOIN models m ON m.id = v.model_id
+         WHERE v.model_id = ?1 ORDER BY v.seq DESC",
+    )?;
+    let rows = stmt.query_map([model_id], |r| {
+        let size_bytes: i64 = r.get(7)?;
+        let version: String = r.get(0)?;
+        let artifact = match (r.get::<_, Option<String>>(12)?, r.get(13)?, r.get(14)?) {
+            (Some(path), Some(size_bytes), Some(sha256)) => Some(Artifact {
+                path,
+                size_bytes,
+                sha256,
+            }),
+            _ => None,
+        };
+        let tags_json: String = r.get(16)?;
+        let tags: std::collections::BTreeMap<String, String> = serde_json::from_str(&tags_json)
+            .map_err(|e| bad_value(16, format!("bad tags: {e}")))?;
+        Ok(VersionInfo {
+            deployments: deployments.remove(&version).unwrap_or_default(),
+            version,
+            accuracy: r.get(1)?,
+            latency: r.get(2)?,
+            throughput: r.get(3)?,
+            uptime: r.get(4)?,
+            ai_confidence: r.get(5)?,
+            error_rate: r.get(6)?,
+            size: format_size(size_bytes),
+            size_bytes,
+            created_at: r.get(8)?,
+            is_current: r.get(9)?,
+            is_demo: r.get(10)?,
+            framework: r.get(11)?,
+            artifact,
+            notes: r.get(15)?,
+            tags: tags
+                .into_iter()
+                .map(|(key, value)| Tag { key, value })
+                .collect(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-pub(crate) fn insert_event(conn: &Connection, e: &NewEvent<'_>) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO events (at, model_id, action, from_status, to_status, from_version, to_version, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        e.at,
-        e.model_id,
-        e.action.as_str(),
-        e.from_status.map(Status::as_str),
-        e.to_status.map(Status::as_str),
-        e.from_version,
-        e.to_version,
-        e.detail
-    ])?;
-    Ok(())
+/// The model's state as the audit log's before/after JSON.
+pub(crate) fn snapshot(m: &Model) -> String {
+    serde_json::json!({
+        "status": m.status,
+        "version": m.version,
+        "deployedAt": m.deployed_at,
+    })
+    .to_string()
+}
+
+pub(crate) use crate::audit::NewEvent;
+
+pub(crate) fn insert_event(conn: &Connection, actor: &str, e: &NewEvent<'_>) -> Result<()> {
+    crate::audit::append(conn, actor, e).map(|_| ())
 }
 
 /// Decimal units like the seed ("2.5GB", "850MB").

@@ -150,6 +150,7 @@ const DEMO: &[DemoModel] = &[
 
 const SEEDED_KEY: &str = "demo_seeded_at";
 const DEMO_NOTE: &str = "Demo data seeded on first start; metrics are illustrative";
+const SEED_ACTOR: &str = "modelops (demo data)";
 
 /// Seeds the demo models once per registry file. The marker in `meta` means a registry the user emptied
 /// later is not re-seeded.
@@ -162,6 +163,17 @@ pub(crate) fn seed_if_new(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<bo
     if seeded {
         return Ok(false);
     }
+    // Events are appended in time order once every model exists: the audit log is a chain in that order.
+    struct Pending {
+        at: DateTime<Utc>,
+        model_id: &'static str,
+        action: EventAction,
+        from_status: Option<Status>,
+        to_status: Option<Status>,
+        from_version: Option<&'static str>,
+        to_version: &'static str,
+    }
+    let mut events = Vec::new();
     for m in DEMO {
         let created = now - Duration::days(m.versions[0].age_days);
         let deployed = m.deployed_days_ago.map(|d| now - Duration::days(d));
@@ -178,12 +190,14 @@ pub(crate) fn seed_if_new(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<bo
             ],
         )?;
         let mut current = 0;
+        let mut previous_deployed: Option<&'static str> = None;
         for (seq, v) in m.versions.iter().enumerate() {
             let at = now - Duration::days(v.age_days);
             tx.execute(
                 "INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps,
-                     uptime_pct, ai_confidence, error_rate, size_bytes, is_demo, created_at, version_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12)",
+                     uptime_pct, ai_confidence, error_rate, size_bytes, is_demo, created_at, version_key,
+                     framework)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12, ?13)",
                 params![
                     m.id,
                     v.version,
@@ -196,44 +210,64 @@ pub(crate) fn seed_if_new(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<bo
                     v.error_rate,
                     v.size_bytes,
                     at,
-                    crate::version::sort_key(v.version)
+                    crate::version::sort_key(v.version),
+                    m.framework
                 ],
             )?;
             current = tx.last_insert_rowid();
-            insert_event(
-                tx,
-                &NewEvent {
-                    at,
+            events.push(Pending {
+                at,
+                model_id: m.id,
+                action: EventAction::Registered,
+                from_status: None,
+                to_status: Some(Status::Development),
+                from_version: None,
+                to_version: v.version,
+            });
+            // Every demo version of a deployed model went through its environment in turn, so the
+            // deployment history (and rollback) has something to show.
+            if let Some(last_deploy) = deployed {
+                let is_last = seq + 1 == m.versions.len();
+                let when = if is_last {
+                    last_deploy
+                } else {
+                    at + Duration::days(1)
+                };
+                let (action, from) = match m.status {
+                    Status::Staging => (EventAction::Promoted, Status::Development),
+                    _ => (EventAction::Deployed, Status::Staging),
+                };
+                events.push(Pending {
+                    at: when,
                     model_id: m.id,
-                    action: EventAction::Registered,
-                    from_status: None,
-                    to_status: None,
-                    from_version: None,
-                    to_version: Some(v.version),
-                    detail: Some(DEMO_NOTE),
-                },
-            )?;
+                    action,
+                    from_status: Some(from),
+                    to_status: Some(m.status),
+                    from_version: previous_deployed,
+                    to_version: v.version,
+                });
+                previous_deployed = Some(v.version);
+            }
         }
         tx.execute(
             "UPDATE models SET current_version_id = ?1 WHERE id = ?2",
             params![current, m.id],
         )?;
-        if let Some(at) = deployed {
-            let current_version = m.versions.last().map(|v| v.version);
-            insert_event(
-                tx,
-                &NewEvent {
-                    at,
-                    model_id: m.id,
-                    action: EventAction::Deployed,
-                    from_status: None,
-                    to_status: Some(m.status),
-                    from_version: None,
-                    to_version: current_version,
-                    detail: Some(DEMO_NOTE),
-                },
-            )?;
-        }
+    }
+    events.sort_by_key(|e| e.at);
+    for e in events {
+        insert_event(
+            tx,
+            SEED_ACTOR,
+            &NewEvent {
+                from_status: e.from_status,
+                to_status: e.to_status,
+                from_version: e.from_version,
+                to_version: Some(e.to_version),
+                detail: Some(DEMO_NOTE),
+                ..NewEvent::new(e.at, e.model_id, e.action)
+            },
+        )?;
     }
     tx.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)",

@@ -173,6 +173,39 @@ pub struct VersionInfo {
     pub created_at: DateTime<Utc>,
     pub is_current: bool,
     pub is_demo: bool,
+    pub framework: String,
+    pub artifact: Option<Artifact>,
+    pub notes: Option<String>,
+    pub tags: Vec<Tag>,
+    /// Where and when this version was deployed (promotions, deployments and rollbacks to it), oldest first.
+    pub deployments: Vec<Deployment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Artifact {
+    pub path: String,
+    #[ts(type = "number")]
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Deployment {
+    pub environment: Status,
+    pub at: DateTime<Utc>,
+    pub action: EventAction,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -234,6 +267,14 @@ pub struct Event {
     pub from_version: Option<String>,
     pub to_version: Option<String>,
     pub detail: Option<String>,
+    /// Who did it: the OS user of the app or CLI that recorded it.
+    pub actor: String,
+    pub reason: Option<String>,
+    /// The model's state before and after, as JSON text (status, version, deployedAt).
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    /// SHA-256 over the previous event's hash and this event's content.
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -518,4 +559,183 @@ pub struct ModelPage {
 pub struct FrameworkCount {
     pub framework: String,
     pub models: u32,
+}
+
+// ----- registration -----
+
+/// A version's measured metrics, as registered.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Metrics {
+    /// 0–1
+    pub accuracy: f64,
+    /// Milliseconds, ≥ 0.
+    pub latency: f64,
+    /// Requests per second, ≥ 0.
+    pub throughput: f64,
+    /// Percent, 0–100.
+    pub uptime: f64,
+    /// 0–1
+    pub ai_confidence: f64,
+    /// 0–1
+    pub error_rate: f64,
+}
+
+/// A new version of an existing model, or (with `RegisterModelRequest`) the first version of a new one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RegisterVersionRequest {
+    pub model_id: String,
+    /// A semantic version greater than the model's latest.
+    pub version: String,
+    /// Defaults to the model's framework.
+    #[serde(default)]
+    #[ts(optional)]
+    pub framework: Option<String>,
+    pub metrics: Metrics,
+    /// Size of the model; taken from the artifact when one is given.
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub size_bytes: Option<i64>,
+    /// A file whose size and SHA-256 are computed and stored.
+    #[serde(default)]
+    #[ts(optional)]
+    pub artifact_path: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RegisterModelRequest {
+    pub name: String,
+    pub framework: String,
+    pub version: String,
+    pub metrics: Metrics,
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub size_bytes: Option<i64>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub artifact_path: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RegisterResult {
+    pub model: Model,
+    pub version: VersionInfo,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RollbackRequest {
+    pub model_id: String,
+    /// A version that was deployed before; by default the one in the model's environment before the
+    /// current one (see `Model::previous_version`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub to_version: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub reason: Option<String>,
+}
+
+// ----- audit log -----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BrokenLink {
+    #[ts(type = "number")]
+    pub event_id: i64,
+    pub problem: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditReport {
+    /// Events checked (up to the first broken one).
+    pub events: u32,
+    pub ok: bool,
+    pub first_broken: Option<BrokenLink>,
+    /// "id:hash" of the last event when the chain is intact.
+    pub head: Option<String>,
+}
+
+/// Events filtered by model, actions and a time range, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TimelineQuery {
+    #[serde(default)]
+    #[ts(optional)]
+    pub model_id: Option<String>,
+    #[serde(default)]
+    pub actions: Vec<EventAction>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub from: Option<DateTime<Utc>>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub to: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub offset: u32,
+    /// 1–500
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TimelineEvent {
+    pub event: Event,
+    pub model_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TimelinePage {
+    pub events: Vec<TimelineEvent>,
+    pub offset: u32,
+    pub total: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProductionAtQuery {
+    pub model_id: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Which version of a model was in production at a moment, from the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProductionAt {
+    pub model_id: String,
+    pub at: DateTime<Utc>,
+    /// None when the model had nothing in production then.
+    pub version: Option<String>,
+    /// When that version entered production.
+    pub since: Option<DateTime<Utc>>,
+    /// When it left production, if it has.
+    pub until: Option<DateTime<Utc>>,
 }

@@ -62,7 +62,9 @@ fn reopening_keeps_changes_and_does_not_reseed() {
     // Even with every model row gone, the seed marker keeps an emptied registry empty.
     let raw = Connection::open(&path).unwrap();
     raw.execute_batch(
-        "PRAGMA foreign_keys = OFF; DELETE FROM events; DELETE FROM models; DELETE FROM model_versions;",
+        "PRAGMA foreign_keys = OFF;
+         DROP TRIGGER events_append_only_delete; DROP TRIGGER model_versions_kept;
+         DELETE FROM events; DELETE FROM models; DELETE FROM model_versions;",
     )
     .unwrap();
     drop(raw);
@@ -200,7 +202,7 @@ fn upgrades_a_schema_1_registry_and_fills_the_sort_copies() {
         raw.execute_batch(
             "INSERT INTO meta VALUES ('demo_seeded_at', '2025-01-01T00:00:00Z');
              INSERT INTO models (id, name, framework, status, created_at)
-                 VALUES ('m-old', 'Old model', 'PyTorch', 'staging', '2025-01-01 00:00:00+00:00');
+                 VALUES ('m-old', 'Old model', 'PyTorch', 'development', '2025-01-01 00:00:00+00:00');
              INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps,
                  uptime_pct, ai_confidence, error_rate, size_bytes, created_at)
              VALUES ('m-old', '1.9.0', 1, 0.8, 20, 100, 99.9, 0.8, 0.01, 1000, '2025-01-01 00:00:00+00:00'),

@@ -247,7 +247,8 @@ fn rollback_restores_the_previous_version_and_its_metrics() {
         ),
         (0.93, 48.0, 1420.0, 99.81, 0.91, 0.0015, "2.4GB")
     );
-    assert_eq!(m.previous_version, None);
+    // What was in production before 2.0.9 (again) is 2.1.0: rolling back twice toggles.
+    assert_eq!(m.previous_version.as_deref(), Some("2.1.0"));
     assert!(
         m.deployed_at > before.deployed_at,
         "the older version was redeployed"
@@ -259,11 +260,17 @@ fn rollback_restores_the_previous_version_and_its_metrics() {
         (ev.from_version.as_deref(), ev.to_version.as_deref()),
         (Some("2.1.0"), Some("2.0.9"))
     );
-    // 2.0.9 is the first version: a second rollback has nowhere to go.
-    let msg = refused(&reg, ErrorCode::NoPreviousVersion, |r| {
-        r.rollback("model-1")
-    });
-    assert!(msg.contains("2.0.9"), "{msg}");
+    assert_eq!(ev.actor, reg.actor());
+    assert!(ev.before_json.as_deref().unwrap_or("").contains("2.1.0"));
+    assert!(ev.after_json.as_deref().unwrap_or("").contains("2.0.9"));
+    let again = reg.rollback("model-1").unwrap();
+    assert_eq!(
+        (
+            again.rolled_back_from.as_str(),
+            again.rolled_back_to.as_str()
+        ),
+        ("2.0.9", "2.1.0")
+    );
 }
 
 #[test]
@@ -484,9 +491,24 @@ fn details_carry_versions_events_and_runs() {
             EventAction::Tested,
             EventAction::Deployed,
             EventAction::Registered,
+            EventAction::Deployed,
             EventAction::Registered
         ]
     );
+    // Each version knows where and when it was deployed.
+    let envs: Vec<Vec<Status>> = d
+        .versions
+        .iter()
+        .map(|v| v.deployments.iter().map(|x| x.environment).collect())
+        .collect();
+    assert_eq!(
+        envs,
+        vec![
+            vec![Status::Production],
+            vec![Status::Production, Status::Production]
+        ]
+    );
+    assert_eq!(d.versions[1].deployments[1].action, EventAction::RolledBack);
 }
 
 #[test]

@@ -5,4 +5,16 @@ import type { Status } from "./Status";
 /**
  * One recorded action. The deployment and test histories are queries over these.
  */
-export type Event = { id: number, at: string, modelId: string, action: EventAction, fromStatus: Status | null, toStatus: Status | null, fromVersion: string | null, toVersion: string | null, detail: string | null, };
+export type Event = { id: number, at: string, modelId: string, action: EventAction, fromStatus: Status | null, toStatus: Status | null, fromVersion: string | null, toVersion: string | null, detail: string | null, 
+/**
+ * Who did it: the OS user of the app or CLI that recorded it.
+ */
+actor: string, reason: string | null, 
+/**
+ * The model's state before and after, as JSON text (status, version, deployedAt).
+ */
+beforeJson: string | null, afterJson: string | null, 
+/**
+ * SHA-256 over the previous event's hash and this event's content.
+ */
+hash: string, };
