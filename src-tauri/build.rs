@@ -17,6 +17,8 @@ const COMMANDS: &[&str] = &[
     "production_at",
     "verify_audit",
     "export_audit_csv",
+    "preview_legacy_import",
+    "apply_legacy_import",
     "list_ab_tests",
     "start_ab_test",
     "stop_ab_test",

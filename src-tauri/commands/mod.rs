@@ -4,6 +4,7 @@
 
 mod ab_tests;
 mod audit;
+mod import;
 mod export;
 mod models;
 
@@ -32,6 +33,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         audit::production_at,
         audit::verify_audit,
         audit::export_audit_csv,
+        import::preview_legacy_import,
+        import::apply_legacy_import,
         ab_tests::list_ab_tests,
         ab_tests::start_ab_test,
         ab_tests::stop_ab_test,

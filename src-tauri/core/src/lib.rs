@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod generate;
+pub mod import;
 pub mod lifecycle;
 pub mod query;
 pub mod register;
