@@ -634,15 +634,20 @@ fn floor_rollback(conn: &mut Connection, model_id: &str) -> Row18 {
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .unwrap();
     let now = Utc::now();
-    let (status, _vid, version, seq) = load_state(&tx, model_id);
+    let (status, _vid, version, _seq) = load_state(&tx, model_id);
     assert_ne!(status, "archived");
+    // The default target, as the core picks it: the latest version deployed to this environment that is not
+    // the current one (the benchmark uses a deployed model).
     let (prev_id, prev_version): (i64, String) = tx
         .prepare_cached(
-            "SELECT id, version FROM model_versions WHERE model_id = ?1 AND seq < ?2
-                     ORDER BY seq DESC LIMIT 1",
+            "SELECT v.id, v.version FROM events e
+               JOIN model_versions v ON v.model_id = e.model_id AND v.version = e.to_version
+              WHERE e.model_id = ?1 AND e.to_status = ?2
+                AND e.action IN ('promoted', 'deployed', 'rolled_back') AND e.to_version <> ?3
+              ORDER BY e.id DESC LIMIT 1",
         )
         .unwrap()
-        .query_row(params![model_id, seq], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(params![model_id, status, version], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
     tx.prepare_cached(
         "UPDATE models SET current_version_id = ?1,
