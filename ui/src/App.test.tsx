@@ -6,7 +6,7 @@ describe("App", () => {
   it("renders the four seed models in the table, by name", async () => {
     const backend = mockBackend();
     renderApp();
-    const table = await screen.findByRole("table");
+    const table = await screen.findByRole("table", { name: "Models" });
     await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(5));
     const rows = within(table).getAllByRole("row").slice(1); // minus the header row
     expect(rows.map((r) => within(r).getAllByRole("rowheader")[0]?.textContent)).toEqual([
@@ -55,14 +55,14 @@ describe("App", () => {
     performance.clearMarks("modelops:table-painted");
     mockBackend();
     renderApp();
-    await screen.findByRole("table");
+    await screen.findByRole("table", { name: "Models" });
     await waitFor(() => expect(performance.getEntriesByName("modelops:table-painted")).toHaveLength(1));
   });
 
   it("Refresh refetches the models, the summary and the A/B tests", async () => {
     const backend = mockBackend();
     const { user } = renderApp();
-    await screen.findByRole("table");
+    await screen.findByRole("table", { name: "Models" });
     await waitFor(() => expect(backend.callsOf("list_ab_tests")).toHaveLength(1));
     expect(backend.callsOf("query_models")).toHaveLength(1);
     expect(backend.callsOf("get_summary")).toHaveLength(1);
@@ -90,7 +90,7 @@ describe("App", () => {
     expect(screen.getByText(message)).toBeInTheDocument();
     expect(screen.getByText(/left untouched/i, { selector: ".lead" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
-    expect(screen.queryByRole("table")).not.toBeInTheDocument();
+    expect(screen.queryByRole("table", { name: "Models" })).not.toBeInTheDocument();
   });
 
   it("shows the same screen for a corrupt database", async () => {

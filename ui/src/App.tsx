@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
-import { Boxes, RefreshCw } from "lucide-react";
+import { Boxes, History, PackagePlus, RefreshCw } from "lucide-react";
 import { ApiError } from "./api";
 import type { Model } from "./bindings/Model";
 import { Button } from "./components/Button";
@@ -9,11 +9,13 @@ import { ExportButton } from "./features/export/ExportButton";
 import { ModelDetailsModal } from "./features/models/ModelDetailsModal";
 import { ModelsTable, ModelsTableSkeleton } from "./features/models/ModelsTable";
 import { ModelsToolbar } from "./features/models/ModelsToolbar";
+import { RegisterDialog } from "./features/register/RegisterDialog";
+import { TIMELINE_HEADING_ID, TIMELINE_SECTION_ID, TimelinePanel } from "./features/timeline/TimelinePanel";
 import { useModelView, viewHash, DEFAULT_VIEW } from "./features/models/view";
 import { StartupError } from "./features/startup/StartupError";
 import { SummaryCards } from "./features/summary/SummaryCards";
 import { formatNumber, relative, utc } from "./lib/format";
-import { abTestKeys, modelKeys, summaryKeys, useModelHead, useSummary } from "./queries";
+import { abTestKeys, modelKeys, summaryKeys, timelineKeys, useModelHead, useSummary } from "./queries";
 
 export function App() {
   const qc = useQueryClient();
@@ -22,10 +24,12 @@ export function App() {
   const head = useModelHead(view);
   const summary = useSummary();
   const [open, setOpen] = useState<Model | null>(null);
+  const [registering, setRegistering] = useState(false);
   const fetching =
     useIsFetching({ queryKey: modelKeys.pages() }) +
       useIsFetching({ queryKey: summaryKeys.all }) +
-      useIsFetching({ queryKey: abTestKeys.all }) >
+      useIsFetching({ queryKey: abTestKeys.all }) +
+      useIsFetching({ queryKey: timelineKeys.lists() }) >
     0;
 
   // The table's pages on screen refetch, the others are marked stale; the summary, frameworks and A/B tests refetch.
@@ -36,7 +40,13 @@ export function App() {
       qc.invalidateQueries({ queryKey: modelKeys.picks() }),
       qc.refetchQueries({ queryKey: summaryKeys.all }),
       qc.refetchQueries({ queryKey: abTestKeys.all }),
+      qc.invalidateQueries({ queryKey: timelineKeys.all }),
     ]);
+
+  const showTimeline = () => {
+    document.getElementById(TIMELINE_SECTION_ID)?.scrollIntoView?.({ behavior: "smooth", block: "start" });
+    document.getElementById(TIMELINE_HEADING_ID)?.focus({ preventScroll: true });
+  };
 
   // Only the opening view can fail before anything loaded: a later view's failure shows in the table instead.
   if (head.isError && !head.data && viewHash(view) === viewHash(DEFAULT_VIEW)) {
@@ -73,6 +83,17 @@ export function App() {
             {fetching ? "Refreshing…" : "Refresh"}
           </Button>
           <ExportButton view={view} shown={shown} all={all} />
+          <Button icon={<History size={16} aria-hidden="true" />} onClick={showTimeline} disabled={!page}>
+            Timeline
+          </Button>
+          <Button
+            variant="primary"
+            icon={<PackagePlus size={16} aria-hidden="true" />}
+            aria-haspopup="dialog"
+            onClick={() => setRegistering(true)}
+          >
+            Register model
+          </Button>
         </div>
       </header>
 
@@ -112,9 +133,13 @@ export function App() {
         </section>
 
         {page ? <AbTestsPanel /> : null}
+        {page ? <TimelinePanel /> : null}
       </main>
 
       {open ? <ModelDetailsModal model={open} onClose={() => setOpen(null)} /> : null}
+      {registering ? (
+        <RegisterDialog mode={{ kind: "model" }} onClose={() => setRegistering(false)} onRegistered={(r) => setOpen(r.model)} />
+      ) : null}
     </div>
   );
 }

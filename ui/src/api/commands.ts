@@ -1,6 +1,15 @@
 // Typed wrappers, one per Tauri command. Every command takes a single `request` argument.
-import { save } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import type { AbTest } from "../bindings/AbTest";
+import type { AuditReport } from "../bindings/AuditReport";
+import type { ProductionAt } from "../bindings/ProductionAt";
+import type { ProductionAtQuery } from "../bindings/ProductionAtQuery";
+import type { RegisterModelRequest } from "../bindings/RegisterModelRequest";
+import type { RegisterResult } from "../bindings/RegisterResult";
+import type { RegisterVersionRequest } from "../bindings/RegisterVersionRequest";
+import type { RollbackRequest } from "../bindings/RollbackRequest";
+import type { TimelinePage } from "../bindings/TimelinePage";
+import type { TimelineQuery } from "../bindings/TimelineQuery";
 import type { DeployTarget } from "../bindings/DeployTarget";
 import type { ExportResult } from "../bindings/ExportResult";
 import type { ModelDetails } from "../bindings/ModelDetails";
@@ -38,8 +47,33 @@ export const deployModel = (modelId: string, targetEnv: DeployTarget) =>
 export const promoteModel = (modelId: string) =>
   call<TransitionResult>("promote_model", { request: { modelId } });
 
-export const rollbackModel = (modelId: string) =>
-  call<RollbackResult>("rollback_model", { request: { modelId } });
+/** Without `toVersion`, Rust rolls back to `Model.previousVersion`. */
+export const rollbackModel = (request: RollbackRequest) =>
+  call<RollbackResult>("rollback_model", { request: { ...request } });
+
+/** A new model with its first version, in development. */
+export const registerModel = (request: RegisterModelRequest) =>
+  call<RegisterResult>("register_model", { request: { ...request } });
+
+/** A new version of a model: it becomes current and the model returns to development. */
+export const registerVersion = (request: RegisterVersionRequest) =>
+  call<RegisterResult>("register_version", { request: { ...request } });
+
+/** The most events one query_timeline call returns. */
+export const MAX_TIMELINE_PAGE = 500;
+
+/** Events, newest first, filtered by model, actions and time range (RFC 3339). */
+export const queryTimeline = (request: TimelineQuery) =>
+  call<TimelinePage>("query_timeline", { request: { ...request } });
+
+/** Which version of a model was in production at an instant (RFC 3339). */
+export const productionAt = (request: ProductionAtQuery) =>
+  call<ProductionAt>("production_at", { request: { ...request } });
+
+/** Checks the audit log's hash chain. */
+export const verifyAudit = () => call<AuditReport>("verify_audit");
+
+export const exportAuditCsv = (path: string) => call<ExportResult>("export_audit_csv", { request: { path } });
 
 export const runTests = (modelId: string) => call<TestRun>("run_tests", { request: { modelId } });
 
@@ -57,12 +91,12 @@ export const stopAbTest = (testId: string) => call<AbTest>("stop_ab_test", { req
 export const exportModelsCsv = (path: string, view?: ModelView) =>
   call<ExportResult>("export_models_csv", { request: view ? { path, view } : { path } });
 
-/** "modelops-models-YYYY-MM-DD.csv" for the given local date. */
-export function defaultExportFileName(now: Date = new Date()): string {
+/** "modelops-models-YYYY-MM-DD.csv" (or another prefix) for the given local date. */
+export function defaultExportFileName(now: Date = new Date(), prefix = "modelops-models"): string {
   const y = now.getFullYear();
   const m = String(now.getMonth() + 1).padStart(2, "0");
   const d = String(now.getDate()).padStart(2, "0");
-  return `modelops-models-${y}-${m}-${d}.csv`;
+  return `${prefix}-${y}-${m}-${d}.csv`;
 }
 
 /** Opens the native save dialog. Resolves to the chosen path, or null if the user cancelled. */
@@ -73,4 +107,22 @@ export function pickExportPath(now: Date = new Date()): Promise<string | null> {
       filters: [{ name: "CSV", extensions: ["csv"] }],
     }),
   );
+}
+
+/** The save dialog for the audit log export ("modelops-audit-YYYY-MM-DD.csv"). Null if cancelled. */
+export function pickAuditExportPath(now: Date = new Date()): Promise<string | null> {
+  return normalize(
+    save({
+      defaultPath: defaultExportFileName(now, "modelops-audit"),
+      filters: [{ name: "CSV", extensions: ["csv"] }],
+    }),
+  );
+}
+
+/**
+ * The native open dialog for a model artifact (needs the `dialog:allow-open` permission). One file, any type.
+ * Resolves to its path, or null if the user cancelled.
+ */
+export function pickArtifactPath(): Promise<string | null> {
+  return normalize(open({ title: "Choose the model artifact", multiple: false, directory: false }));
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useToastHost } from "./Toast";
 
 interface ModalProps {
@@ -13,13 +13,16 @@ interface ModalProps {
 
 /**
  * A native <dialog> opened with showModal() while mounted: the browser keeps focus inside and closes it on Esc.
- * Mount it to open, unmount it to close; focus goes back to whatever had it before.
+ * Mount it to open, unmount it to close; focus goes back to whatever had it before. An element marked
+ * `data-autofocus` gets the focus when the dialog opens (otherwise the browser picks the first focusable one).
  */
 export function Modal({ labelledBy, describedBy, onClose, children, className, role }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const onCloseRef = useRef(onClose);
   const toastHostRef = useRef<HTMLDivElement>(null);
   useToastHost(toastHostRef);
+  // Taken while rendering, before any autoFocus inside the dialog moves the focus.
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
 
   useEffect(() => {
     onCloseRef.current = onClose;
@@ -28,8 +31,8 @@ export function Modal({ labelledBy, describedBy, onClose, children, className, r
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
+    dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus();
 
     // Native listeners: the close/cancel events of a nested dialog must not reach this one.
     const handleClose = (e: globalThis.Event) => {
@@ -41,7 +44,7 @@ export function Modal({ labelledBy, describedBy, onClose, children, className, r
       if (dialog.open) dialog.close();
       if (opener?.isConnected) opener.focus();
     };
-  }, []);
+  }, [opener]);
 
   return (
     <dialog

@@ -14,6 +14,11 @@ const ev = (e: Partial<Event>): Event => ({
   fromVersion: null,
   toVersion: null,
   detail: null,
+  actor: "ana",
+  reason: null,
+  beforeJson: null,
+  afterJson: null,
+  hash: "00",
   ...e,
 });
 

@@ -1,5 +1,7 @@
 import type { CheckResult } from "../bindings/CheckResult";
+import type { Deployment } from "../bindings/Deployment";
 import type { Event } from "../bindings/Event";
+import type { EventAction } from "../bindings/EventAction";
 import type { Metric } from "../bindings/Metric";
 import type { Status } from "../bindings/Status";
 
@@ -120,3 +122,55 @@ export function sentenceShowsDetail(e: Event): boolean {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** Bytes in decimal units, like the registry's sizes: 2_500_000_000 → "2.5 GB". */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return DASH;
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value = bytes;
+  let i = 0;
+  while (value >= 1000 && i < units.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  const digits = i === 0 || value >= 100 ? 0 : 1;
+  return `${formatNumber(value, digits).replace(/\.0$/, "")} ${units[i]}`;
+}
+
+const localFull = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
+const monthDay = new Intl.DateTimeFormat("en", { month: "short", day: "numeric" });
+
+/** The instant in the user's time zone: "Nov 5, 2025, 2:07:09 PM". */
+export function localDateTime(iso: string | null | undefined): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : localFull.format(d);
+}
+
+/** "Nov 5" this year, "Nov 5, 2024" otherwise (local time). */
+export function shortDay(iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.getFullYear() === now.getFullYear() ? monthDay.format(d) : shortDate.format(d);
+}
+
+export const EVENT_ACTION_LABEL: Record<EventAction, string> = {
+  registered: "Registered",
+  promoted: "Promoted",
+  deployed: "Deployed",
+  rolled_back: "Rolled back",
+  tested: "Tested",
+  ab_test_started: "A/B test started",
+  ab_test_stopped: "A/B test stopped",
+  archived: "Archived",
+};
+
+/** Where a version went and when: "staging Nov 3 · production Nov 5 (rollback)"; "" when never deployed. */
+export function deploymentsText(deployments: readonly Deployment[], now: Date = new Date()): string {
+  return deployments
+    .map((d) => `${d.environment} ${shortDay(d.at, now)}${d.action === "rolled_back" ? " (rollback)" : ""}`)
+    .join(" · ");
+}
+
+/** "3f2a9c1d4e5b…" : the first 12 hex digits of a hash. */
+export const shortHash = (hash: string, digits = 12) => (hash.length > digits ? `${hash.slice(0, digits)}…` : hash);

@@ -1,4 +1,5 @@
 // Query-key factory: every cached server value has one key here, and mutations invalidate through these.
+import type { EventAction } from "../bindings/EventAction";
 import type { ModelView } from "../bindings/ModelView";
 
 export const modelKeys = {
@@ -7,12 +8,38 @@ export const modelKeys = {
   pages: () => [...modelKeys.all, "page"] as const,
   /** Rows `pageIndex * PAGE_SIZE ..` of one view. */
   page: (view: ModelView, pageIndex: number) => [...modelKeys.pages(), view, pageIndex] as const,
-  /** The A/B test pickers' suggestions. */
+  /** The model pickers' suggestions: non-archived models only ("active", the A/B tests) or all of them. */
   picks: () => [...modelKeys.all, "pick"] as const,
-  pick: (search: string) => [...modelKeys.picks(), search] as const,
+  pick: (search: string, scope: PickScope = "active") => [...modelKeys.picks(), scope, search] as const,
   frameworks: () => [...modelKeys.all, "frameworks"] as const,
   details: () => [...modelKeys.all, "detail"] as const,
   detail: (modelId: string) => [...modelKeys.details(), modelId] as const,
+};
+
+export type PickScope = "active" | "all";
+
+/** What the timeline shows: empty fields don't filter. Times are RFC 3339 UTC. */
+export interface TimelineFilter {
+  modelId?: string;
+  actions: EventAction[];
+  from?: string;
+  to?: string;
+}
+
+/** The audit log: the timeline's pages and the "which version was in production" answers. */
+export const timelineKeys = {
+  all: ["timeline"] as const,
+  lists: () => [...timelineKeys.all, "list"] as const,
+  /** Every page of one filter (an infinite query). */
+  list: (filter: TimelineFilter) => [...timelineKeys.lists(), filter] as const,
+  productionAts: () => [...timelineKeys.all, "production-at"] as const,
+  productionAt: (modelId: string, at: string) => [...timelineKeys.productionAts(), modelId, at] as const,
+};
+
+export const auditKeys = {
+  all: ["audit"] as const,
+  verify: () => [...auditKeys.all, "verify"] as const,
+  export: () => [...auditKeys.all, "export"] as const,
 };
 
 export const summaryKeys = {

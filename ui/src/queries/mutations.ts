@@ -2,23 +2,35 @@ import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-q
 import {
   archiveModel,
   deployModel,
+  exportAuditCsv,
   exportModelsCsv,
+  pickAuditExportPath,
   pickExportPath,
   promoteModel,
+  registerModel,
+  registerVersion,
   rollbackModel,
   runTests,
   startAbTest,
   stopAbTest,
+  verifyAudit,
   type ApiError,
 } from "../api";
 import type { AbTest } from "../bindings/AbTest";
+import type { AuditReport } from "../bindings/AuditReport";
+import type { ExportResult } from "../bindings/ExportResult";
+import type { RegisterModelRequest } from "../bindings/RegisterModelRequest";
+import type { RegisterResult } from "../bindings/RegisterResult";
+import type { RegisterVersionRequest } from "../bindings/RegisterVersionRequest";
+import type { RollbackResult } from "../bindings/RollbackResult";
 import type { ModelView } from "../bindings/ModelView";
 import type { StartAbTestRequest } from "../bindings/StartAbTestRequest";
-import { abTestKeys, modelActionKeys, modelKeys, summaryKeys } from "./keys";
+import { abTestKeys, auditKeys, modelActionKeys, modelKeys, summaryKeys, timelineKeys } from "./keys";
 
 /**
  * What a change to models touches: every table page (a change can move a row to another page or out of a
- * filter), the pickers, the frameworks, the summary, the details and the A/B tests (they show versions).
+ * filter), the pickers, the frameworks, the summary, the details, the A/B tests (they show versions) and the
+ * timeline (every change is an event).
  * Only the pages on screen refetch now; the others are marked stale and refetch when scrolled back to.
  */
 export function invalidateModels(qc: QueryClient, modelIds: string[] = []) {
@@ -28,6 +40,7 @@ export function invalidateModels(qc: QueryClient, modelIds: string[] = []) {
     modelKeys.frameworks(),
     summaryKeys.all,
     abTestKeys.all,
+    timelineKeys.all,
     ...modelIds.map((id) => modelKeys.detail(id)),
   ];
   return Promise.all(keys.map((queryKey) => qc.invalidateQueries({ queryKey })));
@@ -35,24 +48,77 @@ export function invalidateModels(qc: QueryClient, modelIds: string[] = []) {
 
 export type ModelAction = "deploy" | "promote" | "rollback" | "test" | "archive";
 
+/** The actions that take nothing but the model (rollback takes a target and a reason: useRollback). */
+export type SimpleModelAction = Exclude<ModelAction, "rollback">;
+
 const actionFns = {
   deploy: (id: string) => deployModel(id, "production"),
   promote: promoteModel,
-  rollback: rollbackModel,
   test: runTests,
   archive: archiveModel,
-} satisfies Record<ModelAction, (id: string) => Promise<unknown>>;
+} satisfies Record<SimpleModelAction, (id: string) => Promise<unknown>>;
 
-type ActionResult<A extends ModelAction> = Awaited<ReturnType<(typeof actionFns)[A]>>;
+type ActionResult<A extends SimpleModelAction> = Awaited<ReturnType<(typeof actionFns)[A]>>;
 
 /** One lifecycle action on one model. Its mutation key lets the UI lock every action of that model while one runs. */
-export function useModelAction<A extends ModelAction>(modelId: string, action: A) {
+export function useModelAction<A extends SimpleModelAction>(modelId: string, action: A) {
   const qc = useQueryClient();
   return useMutation<ActionResult<A>, ApiError>({
     mutationKey: modelActionKeys.action(modelId, action),
     mutationFn: () => actionFns[action](modelId) as Promise<ActionResult<A>>,
     // Refused calls may still mean our copy is stale, so refresh either way.
     onSettled: () => invalidateModels(qc, [modelId]),
+  });
+}
+
+/** What a rollback asks for besides the model: no `toVersion` means `Model.previousVersion`. */
+export interface RollbackTarget {
+  toVersion?: string;
+  reason?: string;
+}
+
+/** Rollback of one model, under the same mutation key family as the other actions (so they lock each other). */
+export function useRollback(modelId: string) {
+  const qc = useQueryClient();
+  return useMutation<RollbackResult, ApiError, RollbackTarget>({
+    mutationKey: modelActionKeys.action(modelId, "rollback"),
+    mutationFn: (target) => rollbackModel({ modelId, ...target }),
+    onSettled: () => invalidateModels(qc, [modelId]),
+  });
+}
+
+export type RegisterRequest =
+  | { kind: "model"; request: RegisterModelRequest }
+  | { kind: "version"; request: RegisterVersionRequest };
+
+/** Registers a model or a version of one; either way the caches of models, summary, details and timeline refresh. */
+export function useRegister() {
+  const qc = useQueryClient();
+  return useMutation<RegisterResult, ApiError, RegisterRequest>({
+    mutationFn: (r) => (r.kind === "model" ? registerModel(r.request) : registerVersion(r.request)),
+    onSettled: (data, _error, r) => {
+      const ids = [data?.model.id, r.kind === "version" ? r.request.modelId : undefined].filter(
+        (id): id is string => id !== undefined,
+      );
+      return invalidateModels(qc, [...new Set(ids)]);
+    },
+  });
+}
+
+/** Checks the audit log's hash chain (a read, run on demand). */
+export function useVerifyAudit() {
+  return useMutation<AuditReport, ApiError, void>({ mutationKey: auditKeys.verify(), mutationFn: verifyAudit });
+}
+
+/** Save dialog, then the audit log as CSV. Resolves to null when the user cancelled the dialog. */
+export function useExportAuditCsv() {
+  return useMutation<ExportResult | null, ApiError, void>({
+    mutationKey: auditKeys.export(),
+    mutationFn: async () => {
+      const path = await pickAuditExportPath();
+      if (path === null) return null;
+      return exportAuditCsv(path);
+    },
   });
 }
 

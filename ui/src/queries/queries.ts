@@ -1,9 +1,18 @@
-import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
-import { getModelDetails, getSummary, listAbTests, listFrameworks, queryModels } from "../api";
+import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
+import {
+  getModelDetails,
+  getSummary,
+  listAbTests,
+  listFrameworks,
+  productionAt,
+  queryModels,
+  queryTimeline,
+} from "../api";
+import type { TimelinePage } from "../bindings/TimelinePage";
 import type { ModelPage } from "../bindings/ModelPage";
 import type { ModelView } from "../bindings/ModelView";
 import type { Status } from "../bindings/Status";
-import { abTestKeys, modelKeys, summaryKeys } from "./keys";
+import { abTestKeys, modelKeys, summaryKeys, timelineKeys, type PickScope, type TimelineFilter } from "./keys";
 
 /** Rows per query_models call of the table (the command accepts up to 500). */
 export const PAGE_SIZE = 100;
@@ -52,16 +61,21 @@ export const useFrameworks = () => useQuery({ queryKey: modelKeys.frameworks(), 
 /** Statuses a model may have to take part in an A/B test. */
 const PICKABLE: Status[] = ["development", "staging", "production"];
 
-/** Up to `limit` non-archived models whose name contains `search`, by name: the A/B test pickers' options. */
-export const useModelPicks = (search: string, limit: number, enabled: boolean) =>
+/**
+ * Up to `limit` models whose name contains `search`, by name: the model pickers' options. "active" leaves
+ * archived models out (A/B tests); "all" keeps them (the timeline).
+ */
+export const useModelPicks = (search: string, limit: number, enabled: boolean, scope: PickScope = "active") =>
   useQuery({
-    queryKey: modelKeys.pick(search),
-    queryFn: () =>
-      queryModels({
-        view: { filter: search ? { search, statuses: PICKABLE } : { statuses: PICKABLE }, sort: "name", dir: "asc" },
+    queryKey: modelKeys.pick(search, scope),
+    queryFn: () => {
+      const statuses = scope === "active" ? PICKABLE : [];
+      return queryModels({
+        view: { filter: search ? { search, statuses } : { statuses }, sort: "name", dir: "asc" },
         offset: 0,
         limit,
-      }),
+      });
+    },
     enabled,
     placeholderData: keepPreviousData,
   });
@@ -75,4 +89,32 @@ export const useModelDetails = (modelId: string | null) =>
     queryKey: modelKeys.detail(modelId ?? ""),
     queryFn: () => getModelDetails(modelId ?? ""),
     enabled: modelId !== null,
+  });
+
+/** Events per query_timeline call of the timeline ("Load more" asks for the next ones). */
+export const TIMELINE_PAGE_SIZE = 100;
+
+/** Where the next page starts, or undefined after the last one. */
+export function nextTimelineOffset(last: TimelinePage): number | undefined {
+  const next = last.offset + last.events.length;
+  return last.events.length > 0 && next < last.total ? next : undefined;
+}
+
+/** The audit log's events matching `filter`, newest first, TIMELINE_PAGE_SIZE at a time. */
+export const useTimeline = (filter: TimelineFilter, enabled = true) =>
+  useInfiniteQuery({
+    queryKey: timelineKeys.list(filter),
+    queryFn: ({ pageParam }) => queryTimeline({ ...filter, offset: pageParam, limit: TIMELINE_PAGE_SIZE }),
+    initialPageParam: 0,
+    getNextPageParam: nextTimelineOffset,
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+
+/** Which version of a model was in production at `at` (RFC 3339); nothing is asked while `query` is null. */
+export const useProductionAt = (query: { modelId: string; at: string } | null) =>
+  useQuery({
+    queryKey: timelineKeys.productionAt(query?.modelId ?? "", query?.at ?? ""),
+    queryFn: () => productionAt({ modelId: query?.modelId ?? "", at: query?.at ?? "" }),
+    enabled: query !== null,
   });

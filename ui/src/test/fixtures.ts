@@ -5,6 +5,12 @@ import type { ModelDetails } from "../bindings/ModelDetails";
 import type { ModelList } from "../bindings/ModelList";
 import type { Summary } from "../bindings/Summary";
 import type { TestRun } from "../bindings/TestRun";
+import type { VersionInfo } from "../bindings/VersionInfo";
+import type { Deployment } from "../bindings/Deployment";
+import type { Event } from "../bindings/Event";
+import type { TimelineEvent } from "../bindings/TimelineEvent";
+import type { TimelinePage } from "../bindings/TimelinePage";
+import type { TimelineQuery } from "../bindings/TimelineQuery";
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
 
@@ -155,78 +161,145 @@ export const testRun = (model: Model, passed = 4): TestRun => ({
   ],
 });
 
+/** Where a model's current version went: staging, then production for a production model. */
+function currentDeployments(model: Model): Deployment[] {
+  const at = model.deployedAt ?? hoursAgo(60);
+  if (model.status === "staging") return [{ environment: "staging", at, action: "promoted" }];
+  if (model.status === "production")
+    return [
+      { environment: "staging", at: hoursAgo(90), action: "promoted" },
+      { environment: "production", at, action: "deployed" },
+    ];
+  return [];
+}
+
+/** One version of `model` with the model's metrics; `overrides` change any field. */
+export const versionInfo = (model: Model, overrides: Partial<VersionInfo> = {}): VersionInfo => ({
+  version: model.version,
+  accuracy: model.accuracy,
+  latency: model.latency,
+  throughput: model.throughput,
+  uptime: model.uptime,
+  aiConfidence: model.aiConfidence,
+  errorRate: model.errorRate,
+  size: model.size,
+  sizeBytes: model.sizeBytes,
+  createdAt: hoursAgo(100),
+  isCurrent: false,
+  isDemo: true,
+  framework: model.framework,
+  artifact: null,
+  notes: null,
+  tags: [],
+  deployments: [],
+  ...overrides,
+});
+
+const event = (e: Partial<Event> & Pick<Event, "id" | "at" | "modelId" | "action">): Event => ({
+  fromStatus: null,
+  toStatus: null,
+  fromVersion: null,
+  toVersion: null,
+  detail: null,
+  actor: "ana",
+  reason: null,
+  beforeJson: null,
+  afterJson: null,
+  hash: `${String(e.id).padStart(4, "0")}${"ab12".repeat(15)}`,
+  ...e,
+});
+
+/**
+ * A model's details. A model with a previous version has it deployed to the model's environment before the
+ * current one (none for a development model), plus an older version that only reached staging.
+ */
 export const details = (model: Model, abTests: AbTest[] = []): ModelDetails => ({
   model,
   thresholds: { minAccuracy: 0.9, maxLatency: 100, maxErrorRate: 0.01, minUptime: 99.5, minAiConfidence: 0.85 },
   versions: [
-    {
-      version: model.version,
-      accuracy: model.accuracy,
-      latency: model.latency,
-      throughput: model.throughput,
-      uptime: model.uptime,
-      aiConfidence: model.aiConfidence,
-      errorRate: model.errorRate,
-      size: model.size,
-      sizeBytes: model.sizeBytes,
-      createdAt: hoursAgo(100),
+    versionInfo(model, {
       isCurrent: true,
-      isDemo: true,
-    },
+      deployments: currentDeployments(model),
+      artifact: {
+        path: `/models/${model.id}/${model.version}/model.bin`,
+        sizeBytes: model.sizeBytes,
+        sha256: "3f2a9c1d4e5b6a7980f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6e5f4a3b",
+      },
+      notes: "Retrained on the March data.",
+      tags: [{ key: "team", value: "secops" }],
+    }),
     ...(model.previousVersion
       ? [
-          {
+          versionInfo(model, {
             version: model.previousVersion,
             accuracy: model.accuracy - 0.01,
             latency: model.latency + 5,
             throughput: model.throughput - 50,
-            uptime: model.uptime,
             aiConfidence: model.aiConfidence - 0.01,
             errorRate: model.errorRate + 0.001,
-            size: model.size,
-            sizeBytes: model.sizeBytes,
             createdAt: hoursAgo(400),
-            isCurrent: false,
-            isDemo: true,
-          },
+            deployments:
+              model.status === "development"
+                ? []
+                : [{ environment: model.status, at: hoursAgo(300), action: model.status === "staging" ? "promoted" : "deployed" }],
+          }),
+          versionInfo(model, {
+            version: `${model.version.split(".")[0] ?? "1"}.0.0`,
+            createdAt: hoursAgo(900),
+            deployments: [{ environment: "staging", at: hoursAgo(800), action: "promoted" }],
+          }),
         ]
       : []),
   ],
   events: [
-    {
-      id: 3,
-      at: hoursAgo(5),
-      modelId: model.id,
-      action: "tested",
-      fromStatus: null,
-      toStatus: null,
-      fromVersion: null,
-      toVersion: model.version,
-      detail: "4/5 passed",
-    },
-    {
-      id: 2,
-      at: hoursAgo(48),
-      modelId: model.id,
-      action: "deployed",
-      fromStatus: "staging",
-      toStatus: "production",
-      fromVersion: null,
-      toVersion: null,
-      detail: null,
-    },
-    {
+    event({ id: 3, at: hoursAgo(5), modelId: model.id, action: "tested", toVersion: model.version, detail: "4/5 passed" }),
+    event({ id: 2, at: hoursAgo(48), modelId: model.id, action: "deployed", fromStatus: "staging", toStatus: "production" }),
+    event({
       id: 1,
       at: hoursAgo(400),
       modelId: model.id,
       action: "registered",
-      fromStatus: null,
       toStatus: "development",
-      fromVersion: null,
       toVersion: model.previousVersion ?? model.version,
-      detail: null,
-    },
+    }),
   ],
   testRuns: model.lastTest ? [testRun(model, model.lastTest.passed)] : [],
   abTests,
 });
+
+/** `n` events of the seed models, newest first (ids n … 1, an hour apart), as the timeline lists them. */
+export function timelineEvents(n = 6, models: Model[] = seedModels): TimelineEvent[] {
+  const actions: Event["action"][] = ["rolled_back", "tested", "deployed", "promoted", "registered"];
+  return Array.from({ length: n }, (_, i) => {
+    const id = n - i;
+    const m = models[i % models.length] ?? model1;
+    const action = actions[i % actions.length] ?? "registered";
+    const rollback = action === "rolled_back";
+    return {
+      modelName: m.name,
+      event: event({
+        id,
+        at: hoursAgo(i + 1),
+        modelId: m.id,
+        action,
+        fromStatus: action === "deployed" ? "staging" : rollback ? "production" : action === "promoted" ? "development" : null,
+        toStatus: action === "deployed" ? "production" : rollback ? "production" : action === "promoted" ? "staging" : null,
+        fromVersion: rollback ? "2.1.0" : null,
+        toVersion: rollback ? "2.0.9" : action === "registered" ? m.version : null,
+        detail: action === "tested" ? "5/5 passed" : null,
+        reason: rollback ? "Error rate spiked" : null,
+        beforeJson: rollback ? '{"status":"production","version":"2.1.0"}' : null,
+        afterJson: rollback ? '{"status":"production","version":"2.0.9"}' : null,
+      }),
+    };
+  });
+}
+
+/** What query_timeline answers over `timelineEvents(total)`: model and action filters, then the window. */
+export function timelinePage(q: TimelineQuery, models: Model[] = seedModels, total = 6): TimelinePage {
+  if (q.limit < 1 || q.limit > 500) throw { code: "INVALID_INPUT", message: `A page holds 1 to 500 events; ${q.limit} were asked for.` };
+  const rows = timelineEvents(total, models).filter(
+    (e) => (!q.modelId || e.event.modelId === q.modelId) && (q.actions.length === 0 || q.actions.includes(e.event.action)),
+  );
+  return { events: rows.slice(q.offset, q.offset + q.limit), offset: q.offset, total: rows.length };
+}

@@ -10,7 +10,8 @@ import type { ModelQuery } from "../bindings/ModelQuery";
 import type { ModelPage } from "../bindings/ModelPage";
 import type { ModelView } from "../bindings/ModelView";
 import type { Status } from "../bindings/Status";
-import { details, modelList, runningAbTest, seedModels, stoppedAbTest, summary } from "./fixtures";
+import type { TimelineQuery } from "../bindings/TimelineQuery";
+import { details, modelList, runningAbTest, seedModels, stoppedAbTest, summary, timelinePage } from "./fixtures";
 
 export interface IpcCall {
   cmd: string;
@@ -97,6 +98,11 @@ export function mockBackend(
       if (!m) throw { code: "NOT_FOUND", message: `No model with id "${id}".` };
       return details(m, abTests.filter((t) => t.modelA === id || t.modelB === id));
     },
+    query_timeline: (args) => timelinePage((args as { request: TimelineQuery }).request, models),
+    production_at: (args) => {
+      const { modelId, at } = (args as { request: { modelId: string; at: string } }).request;
+      return { modelId, at, version: null, since: null, until: null };
+    },
   };
   mockIPC((cmd, args) => {
     calls.push({ cmd, args });
@@ -110,6 +116,9 @@ export function mockBackend(
     callsOf: (cmd: string) => calls.filter((c) => c.cmd === cmd),
     /** The `request` of every query_models call, in order. */
     queries: () => calls.filter((c) => c.cmd === "query_models").map((c) => (c.args as { request: ModelQuery }).request),
+    /** The `request` of every query_timeline call, in order. */
+    timelineQueries: () =>
+      calls.filter((c) => c.cmd === "query_timeline").map((c) => (c.args as { request: TimelineQuery }).request),
   };
 }
 

@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type KeyboardEvent } from "react";
 import type { Model } from "../../bindings/Model";
 import { Spinner } from "../../components/Spinner";
 import { formatNumber, STATUS_LABEL } from "../../lib/format";
-import { useModelPicks } from "../../queries";
+import { useModelPicks, type PickScope } from "../../queries";
 
 /** Options shown at most; the query asks one more so that the excluded model doesn't shorten the list. */
 export const PICKER_OPTIONS = 20;
@@ -17,14 +17,28 @@ interface ModelPickerProps {
   /** A model that can't be chosen here (the other side of the test). */
   excludeId?: string;
   /** Models already in a running A/B test: still selectable (Rust has the last word), but flagged. */
-  busyIds: ReadonlySet<string>;
+  busyIds?: ReadonlySet<string>;
+  /** "active" (default) leaves archived models out; "all" offers them too. */
+  scope?: PickScope;
+  placeholder?: string;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * A searchable model picker (ARIA 1.2 combobox with a listbox popup): typing searches the registry by name in
- * SQL and lists up to PICKER_OPTIONS non-archived models. Arrow keys move, Enter chooses, Esc closes then clears.
+ * SQL and lists up to PICKER_OPTIONS models (non-archived ones unless `scope` is "all"). Arrow keys move, Enter chooses, Esc closes then clears.
  */
-export function ModelPicker({ id, label, value, onChange, excludeId, busyIds }: ModelPickerProps) {
+export function ModelPicker({
+  id,
+  label,
+  value,
+  onChange,
+  excludeId,
+  busyIds = NONE,
+  scope = "active",
+  placeholder = "Type a model name…",
+}: ModelPickerProps) {
   const [text, setText] = useState(value?.name ?? "");
   const [search, setSearch] = useState(text);
   const [open, setOpen] = useState(false);
@@ -38,7 +52,7 @@ export function ModelPicker({ id, label, value, onChange, excludeId, busyIds }: 
     return () => clearTimeout(timer);
   }, [text, search]);
 
-  const picks = useModelPicks(search.trim(), PICKER_OPTIONS + 1, open);
+  const picks = useModelPicks(search.trim(), PICKER_OPTIONS + 1, open, scope);
   const options = (picks.data?.models ?? []).filter((m) => m.id !== excludeId).slice(0, PICKER_OPTIONS);
   const more = (picks.data?.total ?? 0) - (picks.data?.models.length ?? 0);
   const activeIndex = Math.min(active, options.length - 1);
@@ -107,7 +121,7 @@ export function ModelPicker({ id, label, value, onChange, excludeId, busyIds }: 
         role="combobox"
         autoComplete="off"
         spellCheck={false}
-        placeholder="Type a model name…"
+        placeholder={placeholder}
         aria-autocomplete="list"
         aria-expanded={expanded}
         aria-controls={listId}

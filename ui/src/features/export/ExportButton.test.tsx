@@ -18,7 +18,7 @@ describe("Export CSV", () => {
       export_models_csv: () => ({ path: "/home/ana/modelops.csv", rows: 4 }),
     });
     const { user } = renderApp();
-    await screen.findByRole("table");
+    await screen.findByRole("table", { name: "Models" });
     await waitFor(() => expect(screen.getByText("4 of 4 models")).toBeInTheDocument());
     await user.click(screen.getByRole("button", { name: "Export CSV" }));
     const dialog = await screen.findByRole("dialog", { name: "Export models to CSV" });
@@ -44,7 +44,7 @@ describe("Export CSV", () => {
   it("does nothing when the save dialog is cancelled", async () => {
     const backend = mockBackend({ "plugin:dialog|save": () => null });
     const { user } = renderApp();
-    await screen.findByRole("table");
+    await screen.findByRole("table", { name: "Models" });
     const button = screen.getByRole("button", { name: "Export CSV" });
     await exportChoosing(user, /^Export all/);
     await waitFor(() => expect(backend.callsOf("plugin:dialog|save")).toHaveLength(1));
@@ -61,7 +61,7 @@ describe("Export CSV", () => {
       },
     });
     const { user } = renderApp();
-    await screen.findByRole("table");
+    await screen.findByRole("table", { name: "Models" });
     await exportChoosing(user, /^Export shown/);
     expect(
       await within(toasts()).findByText("Writing /read-only/x.csv: Permission denied (os error 13)"),
@@ -75,7 +75,7 @@ describe("Export CSV", () => {
       export_models_csv: () => new Promise((resolve) => (finish = resolve)),
     });
     const { user } = renderApp();
-    await screen.findByRole("table");
+    await screen.findByRole("table", { name: "Models" });
     const button = screen.getByRole("button", { name: "Export CSV" });
     await exportChoosing(user, /^Export all/);
     await waitFor(() => expect(button).toBeDisabled());
@@ -90,7 +90,7 @@ describe("Export CSV", () => {
       export_models_csv: () => ({ path: "/tmp/prod.csv", rows: 2 }),
     });
     const { user } = renderApp();
-    await screen.findByRole("table");
+    await screen.findByRole("table", { name: "Models" });
     await user.click(screen.getByRole("button", { name: "Production", pressed: false }));
     await user.click(screen.getByRole("button", { name: "Accuracy" }));
     await user.click(screen.getByRole("button", { name: "Accuracy" }));
@@ -110,7 +110,7 @@ describe("Export CSV", () => {
   it("Cancel in the choice dialog asks for no path and exports nothing", async () => {
     const backend = mockBackend();
     const { user } = renderApp();
-    await screen.findByRole("table");
+    await screen.findByRole("table", { name: "Models" });
     await user.click(screen.getByRole("button", { name: "Export CSV" }));
     const dialog = await screen.findByRole("dialog", { name: "Export models to CSV" });
     await user.click(within(dialog).getByRole("button", { name: "Cancel" }));

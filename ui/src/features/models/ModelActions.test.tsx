@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { model1, model2, model3, testRun } from "../../test/fixtures";
+import { model1, model2, model3, model4, testRun } from "../../test/fixtures";
 import { mockBackend, renderApp } from "../../test/render";
 import type { Model } from "../../bindings/Model";
 
@@ -61,31 +61,97 @@ describe("model actions", () => {
     expect(await within(toasts()).findByText(`${model3.name} promoted to staging`)).toBeInTheDocument();
   });
 
-  it("Rollback sends rollback_model and toasts the versions", async () => {
+  it("Rollback asks for a target (previousVersion by default) and a reason, then sends both", async () => {
     const backend = mockBackend({
       rollback_model: () => ({
         model: { ...model1, version: "2.0.9", previousVersion: null },
         rolledBackFrom: "2.1.0",
         rolledBackTo: "2.0.9",
+        message: "TGNN - Attack Surface Model rolled back from 2.1.0 to 2.0.9.",
+      }),
+    });
+    const { user, dialog } = await openDetails(model1.name);
+    await user.click(within(dialog).getByRole("button", { name: "Rollback" }));
+    const confirm = await screen.findByRole("dialog", { name: `Roll back ${model1.name}` });
+    expect(backend.callsOf("rollback_model")).toHaveLength(0);
+
+    const select = within(confirm).getByRole("combobox", { name: "Roll back to" });
+    expect(select).toHaveValue("2.0.9");
+    const options = within(select).getAllByRole("option");
+    // The default target first, then the other deployed versions; never the current one.
+    expect(options.map((o) => (o as HTMLOptionElement).value)).toEqual(["2.0.9", "2.0.0"]);
+    expect(options[0]).toHaveTextContent("2.0.9 (was in production before 2.1.0)");
+    expect(options[1]).toHaveTextContent(/^2\.0\.0 — staging /);
+    expect(within(confirm).getByRole("button", { name: "Cancel" })).toHaveFocus();
+
+    await user.type(within(confirm).getByRole("textbox", { name: "Reason (optional)" }), "  Error rate spiked  ");
+    await user.click(within(confirm).getByRole("button", { name: "Roll back" }));
+    await waitFor(() => expect(backend.callsOf("rollback_model")).toHaveLength(1));
+    expect(backend.callsOf("rollback_model")[0]?.args).toEqual({
+      request: { modelId: "model-1", toVersion: "2.0.9", reason: "Error rate spiked" },
+    });
+    expect(await within(toasts()).findByText(`${model1.name} rolled back 2.1.0 → 2.0.9`)).toBeInTheDocument();
+    expect(screen.queryByRole("dialog", { name: `Roll back ${model1.name}` })).not.toBeInTheDocument();
+  });
+
+  it("Rollback goes to the version chosen in the select, without a reason when none is typed", async () => {
+    const backend = mockBackend({
+      rollback_model: () => ({
+        model: { ...model1, version: "2.0.0" },
+        rolledBackFrom: "2.1.0",
+        rolledBackTo: "2.0.0",
         message: "Rolled back.",
       }),
     });
     const { user, dialog } = await openDetails(model1.name);
     await user.click(within(dialog).getByRole("button", { name: "Rollback" }));
+    const confirm = await screen.findByRole("dialog", { name: `Roll back ${model1.name}` });
+    await user.selectOptions(within(confirm).getByRole("combobox", { name: "Roll back to" }), "2.0.0");
+    await user.click(within(confirm).getByRole("button", { name: "Roll back" }));
     await waitFor(() => expect(backend.callsOf("rollback_model")).toHaveLength(1));
-    expect(backend.callsOf("rollback_model")[0]?.args).toEqual({ request: { modelId: "model-1" } });
-    expect(await within(toasts()).findByText(`${model1.name} rolled back 2.1.0 → 2.0.9`)).toBeInTheDocument();
+    expect(backend.callsOf("rollback_model")[0]?.args).toEqual({ request: { modelId: "model-1", toVersion: "2.0.0" } });
+  });
+
+  it("a development model's default target, registered before and never deployed, is left to Rust's default", async () => {
+    const dev = { ...model3, previousVersion: "2.9.0" };
+    const backend = mockBackend(
+      {
+        rollback_model: () => ({ model: { ...dev, version: "2.9.0" }, rolledBackFrom: "3.0.0", rolledBackTo: "2.9.0", message: "ok" }),
+      },
+      { models: [model1, model2, dev, model4] },
+    );
+    const { user, dialog } = await openDetails(dev.name);
+    await user.click(within(dialog).getByRole("button", { name: "Rollback" }));
+    const confirm = await screen.findByRole("dialog", { name: `Roll back ${dev.name}` });
+    const select = within(confirm).getByRole("combobox", { name: "Roll back to" });
+    expect(select).toHaveValue("2.9.0");
+    expect(within(select).getByRole("option", { name: "2.9.0 (registered before 3.0.0)" })).toBeInTheDocument();
+    await user.click(within(confirm).getByRole("button", { name: "Roll back" }));
+    await waitFor(() => expect(backend.callsOf("rollback_model")).toHaveLength(1));
+    expect(backend.callsOf("rollback_model")[0]?.args).toEqual({ request: { modelId: "model-3" } });
+  });
+
+  it("cancelling the rollback dialog calls nothing", async () => {
+    const backend = mockBackend();
+    const { user, dialog } = await openDetails(model1.name);
+    await user.click(within(dialog).getByRole("button", { name: "Rollback" }));
+    const confirm = await screen.findByRole("dialog", { name: `Roll back ${model1.name}` });
+    await user.click(within(confirm).getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog", { name: `Roll back ${model1.name}` })).not.toBeInTheDocument();
+    expect(backend.callsOf("rollback_model")).toHaveLength(0);
   });
 
   it("a refused call shows Rust's message in an error toast", async () => {
-    const message = "Can't roll back TGNN - Attack Surface Model: 2.1.0 is its first version, there is no previous one.";
+    const message = "model-1 2.0.0 was never deployed; rollback goes to versions that ran in staging or production.";
     mockBackend({
       rollback_model: () => {
-        throw { code: "NO_PREVIOUS_VERSION", message };
+        throw { code: "INVALID_INPUT", message };
       },
     });
     const { user, dialog } = await openDetails(model1.name);
     await user.click(within(dialog).getByRole("button", { name: "Rollback" }));
+    const confirm = await screen.findByRole("dialog", { name: `Roll back ${model1.name}` });
+    await user.click(within(confirm).getByRole("button", { name: "Roll back" }));
     expect(await within(toasts()).findByText(message)).toBeInTheDocument();
     expect(within(toasts()).getByText("Rollback failed")).toBeInTheDocument();
     // The page behind a modal dialog is inert: the toasts must be inside the open dialog.
@@ -174,6 +240,23 @@ describe("model actions", () => {
     expect(within(dialog).getByText("Tested 4/5 passed")).toBeInTheDocument();
     expect(within(dialog).getByText("Current")).toBeInTheDocument();
     expect(within(dialog).getByText("2.0.9", { selector: "th" })).toBeInTheDocument();
+  });
+
+  it("lists every version with framework, artifact, notes, tags and deployments", async () => {
+    mockBackend();
+    const { dialog } = await openDetails(model1.name);
+    const current = within(dialog).getByText("2.1.0", { selector: "th" }).closest("tbody") as HTMLElement;
+    expect(current).toHaveClass("row-current");
+    expect(current).toHaveTextContent("PyTorch");
+    expect(current).toHaveTextContent(/Deployed: staging \w{3} \d+ · production \w{3} \d+/);
+    expect(current).toHaveTextContent("/models/model-1/2.1.0/model.bin · 2.5 GB · sha256 3f2a9c1d4e5b…");
+    const sha = within(current).getByText("sha256 3f2a9c1d4e5b…");
+    expect(sha).toHaveAttribute("title", "SHA-256 3f2a9c1d4e5b6a7980f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6e5f4a3b");
+    expect(current).toHaveTextContent("team=secops");
+    expect(current).toHaveTextContent("Retrained on the March data.");
+    const old = within(dialog).getByText("2.0.9", { selector: "th" }).closest("tbody") as HTMLElement;
+    expect(old).not.toHaveClass("row-current");
+    expect(old).toHaveTextContent(/Deployed: production \w{3} \d+/);
   });
 
   it("closes with the Close button and gives focus back to the row button", async () => {

@@ -4,15 +4,19 @@ import { Archive, FlaskConical, Rocket, Undo2, ArrowUpCircle } from "lucide-reac
 import type { AbTest } from "../../bindings/AbTest";
 import type { Model } from "../../bindings/Model";
 import type { TestRun } from "../../bindings/TestRun";
+import type { VersionInfo } from "../../bindings/VersionInfo";
 import { Button } from "../../components/Button";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toast";
-import { modelActionKeys, useModelAction, type ModelAction } from "../../queries";
+import { modelActionKeys, useModelAction, useRollback, type ModelAction, type RollbackTarget } from "../../queries";
 import { whyNot } from "./lifecycle";
+import { RollbackDialog } from "./RollbackDialog";
 
 interface ModelActionsProps {
   model: Model;
   abTests: readonly AbTest[];
+  /** The model's versions (from its details), for the rollback targets. */
+  versions: readonly VersionInfo[];
   onTested: (run: TestRun) => void;
 }
 
@@ -25,14 +29,14 @@ const ACTION_LABEL: Record<ModelAction, string> = {
 };
 
 /** The five lifecycle actions of one model. While one runs, all of them are disabled. */
-export function ModelActions({ model, abTests, onTested }: ModelActionsProps) {
+export function ModelActions({ model, abTests, versions, onTested }: ModelActionsProps) {
   const toast = useToast();
-  const [confirming, setConfirming] = useState<"deploy" | "archive" | null>(null);
+  const [confirming, setConfirming] = useState<"deploy" | "archive" | "rollback" | null>(null);
   const busy = useIsMutating({ mutationKey: modelActionKeys.model(model.id) }) > 0;
 
   const deploy = useModelAction(model.id, "deploy");
   const promote = useModelAction(model.id, "promote");
-  const rollback = useModelAction(model.id, "rollback");
+  const rollback = useRollback(model.id);
   const test = useModelAction(model.id, "test");
   const archive = useModelAction(model.id, "archive");
 
@@ -48,8 +52,8 @@ export function ModelActions({ model, abTests, onTested }: ModelActionsProps) {
       onSuccess: (r) => toast.success(`${r.model.name} promoted to staging`, r.message),
       onError: fail("promote"),
     });
-  const runRollback = () =>
-    rollback.mutate(undefined, {
+  const runRollback = (target: RollbackTarget) =>
+    rollback.mutate(target, {
       onSuccess: (r) => toast.success(`${r.model.name} rolled back ${r.rolledBackFrom} → ${r.rolledBackTo}`, r.message),
       onError: fail("rollback"),
     });
@@ -96,7 +100,7 @@ export function ModelActions({ model, abTests, onTested }: ModelActionsProps) {
       <div className="action-bar">
         {button("deploy", deploy.isPending, () => setConfirming("deploy"), <Rocket size={16} aria-hidden="true" />, "primary")}
         {button("promote", promote.isPending, runPromote, <ArrowUpCircle size={16} aria-hidden="true" />)}
-        {button("rollback", rollback.isPending, runRollback, <Undo2 size={16} aria-hidden="true" />)}
+        {button("rollback", rollback.isPending, () => setConfirming("rollback"), <Undo2 size={16} aria-hidden="true" />)}
         {button("test", test.isPending, runTest, <FlaskConical size={16} aria-hidden="true" />)}
         {button("archive", archive.isPending, () => setConfirming("archive"), <Archive size={16} aria-hidden="true" />, "danger")}
       </div>
@@ -126,6 +130,17 @@ export function ModelActions({ model, abTests, onTested }: ModelActionsProps) {
             <strong>production</strong>. The change is recorded in the model&apos;s history.
           </p>
         </ConfirmDialog>
+      ) : null}
+      {confirming === "rollback" ? (
+        <RollbackDialog
+          model={model}
+          versions={versions}
+          onCancel={() => setConfirming(null)}
+          onConfirm={(target) => {
+            setConfirming(null);
+            runRollback(target);
+          }}
+        />
       ) : null}
       {confirming === "archive" ? (
         <ConfirmDialog

@@ -1,14 +1,17 @@
 import { useId, useState } from "react";
-import { X } from "lucide-react";
+import { PackagePlus, X } from "lucide-react";
 import type { Model } from "../../bindings/Model";
 import type { ModelDetails } from "../../bindings/ModelDetails";
 import type { TestRun } from "../../bindings/TestRun";
+import type { VersionInfo } from "../../bindings/VersionInfo";
 import { Badge, StatusBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { Modal } from "../../components/Modal";
 import { Spinner } from "../../components/Spinner";
 import {
+  deploymentsText,
   eventSentence,
+  formatBytes,
   formatNumber,
   fractionPct,
   METRIC_LABEL,
@@ -17,9 +20,13 @@ import {
   pct,
   relative,
   sentenceShowsDetail,
+  shortDay,
+  shortHash,
   utc,
 } from "../../lib/format";
+import { latestVersion } from "../../lib/semver";
 import { useModelDetails } from "../../queries";
+import { RegisterDialog } from "../register/RegisterDialog";
 import { ModelActions } from "./ModelActions";
 
 interface Props {
@@ -32,7 +39,11 @@ export function ModelDetailsModal({ model: fromList, onClose }: Props) {
   const titleId = useId();
   const details = useModelDetails(fromList.id);
   const [lastRun, setLastRun] = useState<TestRun | null>(null);
+  const [registering, setRegistering] = useState(false);
   const model = details.data?.model ?? fromList;
+  const versions = details.data?.versions ?? [];
+  // A new version must be greater than the greatest registered (after a rollback, not the current one).
+  const latest = latestVersion([model.version, ...versions.map((v) => v.version)]) ?? model.version;
 
   return (
     <Modal labelledBy={titleId} onClose={onClose} className="modal-details">
@@ -54,13 +65,31 @@ export function ModelDetailsModal({ model: fromList, onClose }: Props) {
             ) : null}
           </p>
         </div>
-        <button type="button" className="icon-btn" aria-label="Close details" onClick={onClose}>
-          <X size={18} aria-hidden="true" />
-        </button>
+        <div className="modal-header-actions">
+          <Button
+            size="sm"
+            icon={<PackagePlus size={15} aria-hidden="true" />}
+            aria-haspopup="dialog"
+            disabled={model.status === "archived" || details.isPending}
+            title={
+              model.status === "archived"
+                ? "Archived models are read-only."
+                : details.isPending
+                  ? "Loading the model's versions…"
+                  : `A version greater than ${latest}`
+            }
+            onClick={() => setRegistering(true)}
+          >
+            Register new version
+          </Button>
+          <button type="button" className="icon-btn" aria-label="Close details" onClick={onClose}>
+            <X size={18} aria-hidden="true" />
+          </button>
+        </div>
       </header>
 
       <div className="modal-body">
-        <ModelActions model={model} abTests={details.data?.abTests ?? []} onTested={setLastRun} />
+        <ModelActions model={model} abTests={details.data?.abTests ?? []} versions={versions} onTested={setLastRun} />
 
         {lastRun ? <TestRunResult run={lastRun} heading="Latest test result" highlight /> : null}
 
@@ -100,6 +129,9 @@ export function ModelDetailsModal({ model: fromList, onClose }: Props) {
           <DetailsBody details={details.data} idPrefix={titleId} />
         )}
       </div>
+      {registering ? (
+        <RegisterDialog mode={{ kind: "version", model, latest }} onClose={() => setRegistering(false)} />
+      ) : null}
     </Modal>
   );
 }
@@ -130,40 +162,7 @@ function DetailsBody({ details, idPrefix }: { details: ModelDetails; idPrefix: s
 
       <section className="detail-section" aria-labelledby={`${idPrefix}-versions`}>
         <h3 id={`${idPrefix}-versions`}>Version history</h3>
-        <div className="subtable-wrap">
-          <table className="subtable">
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col" className="num">Accuracy</th>
-                <th scope="col" className="num">Latency</th>
-                <th scope="col" className="num">Error rate</th>
-                <th scope="col" className="num">Uptime</th>
-                <th scope="col" className="num">Size</th>
-                <th scope="col">Registered</th>
-              </tr>
-            </thead>
-            <tbody>
-              {details.versions.map((v) => (
-                <tr key={v.version} className={v.isCurrent ? "row-current" : undefined}>
-                  <th scope="row" className="mono">
-                    {v.version} {v.isCurrent ? <Badge tone="current">Current</Badge> : null}
-                  </th>
-                  <td className="num">{fractionPct(v.accuracy, 1)}</td>
-                  <td className="num">{ms(v.latency)}</td>
-                  <td className="num">{fractionPct(v.errorRate, 2)}</td>
-                  <td className="num">{pct(v.uptime, 2)}</td>
-                  <td className="num">{v.size}</td>
-                  <td>
-                    <time dateTime={v.createdAt} title={utc(v.createdAt)}>
-                      {relative(v.createdAt)}
-                    </time>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <VersionsTable versions={details.versions} />
       </section>
 
       <section className="detail-section" aria-labelledby={`${idPrefix}-tests`}>
@@ -260,6 +259,98 @@ export function TestRunResult({ run, heading, highlight = false }: { run: TestRu
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/** Every version, newest first: metrics, then a line with deployments, artifact, notes and tags. */
+function VersionsTable({ versions }: { versions: readonly VersionInfo[] }) {
+  return (
+    <div className="subtable-wrap">
+      <table className="subtable versions-table">
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Framework</th>
+            <th scope="col" className="num">Accuracy</th>
+            <th scope="col" className="num">Latency</th>
+            <th scope="col" className="num">Req/s</th>
+            <th scope="col" className="num">Uptime</th>
+            <th scope="col" className="num">AI conf.</th>
+            <th scope="col" className="num">Error rate</th>
+            <th scope="col" className="num">Size</th>
+            <th scope="col">Registered</th>
+          </tr>
+        </thead>
+        {versions.map((v) => (
+          <tbody key={v.version} className={v.isCurrent ? "row-current" : undefined} data-version={v.version}>
+            <tr>
+              <th scope="row" className="mono">
+                {v.version} {v.isCurrent ? <Badge tone="current">Current</Badge> : null}
+              </th>
+              <td>{v.framework}</td>
+              <td className="num">{fractionPct(v.accuracy, 1)}</td>
+              <td className="num">{ms(v.latency)}</td>
+              <td className="num">{formatNumber(v.throughput)}</td>
+              <td className="num">{pct(v.uptime, 2)}</td>
+              <td className="num">{fractionPct(v.aiConfidence, 1)}</td>
+              <td className="num">{fractionPct(v.errorRate, 2)}</td>
+              <td className="num">{v.size}</td>
+              <td>
+                <time dateTime={v.createdAt} title={utc(v.createdAt)}>
+                  {shortDay(v.createdAt)}
+                </time>
+              </td>
+            </tr>
+            <tr className="version-more">
+              <td colSpan={10}>
+                <VersionMore v={v} />
+              </td>
+            </tr>
+          </tbody>
+        ))}
+      </table>
+    </div>
+  );
+}
+
+function VersionMore({ v }: { v: VersionInfo }) {
+  const deployed = deploymentsText(v.deployments);
+  return (
+    <div className="version-more-line">
+      <span className="version-deploys">
+        <span className="muted">Deployed:</span>{" "}
+        {deployed ? (
+          <span title={v.deployments.map((d) => `${d.environment} ${utc(d.at)} (${d.action.replace("_", " ")})`).join("\n")}>
+            {deployed}
+          </span>
+        ) : (
+          <span className="muted">never</span>
+        )}
+      </span>
+      {v.artifact ? (
+        <span className="version-artifact">
+          <span className="muted">Artifact:</span>{" "}
+          <span className="mono artifact-path" title={v.artifact.path}>
+            {v.artifact.path}
+          </span>{" "}
+          · {formatBytes(v.artifact.sizeBytes)} ·{" "}
+          <span className="mono" title={`SHA-256 ${v.artifact.sha256}`}>
+            sha256 {shortHash(v.artifact.sha256)}
+          </span>
+        </span>
+      ) : null}
+      {v.tags.length > 0 ? (
+        <span className="version-tags">
+          {v.tags.map((t) => (
+            <span key={t.key} className="tag-chip">
+              {t.key}
+              {t.value ? <>={t.value}</> : null}
+            </span>
+          ))}
+        </span>
+      ) : null}
+      {v.notes ? <span className="version-notes">{v.notes}</span> : null}
     </div>
   );
 }

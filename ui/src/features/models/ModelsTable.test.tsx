@@ -4,9 +4,10 @@ import { model2, model3, summary } from "../../test/fixtures";
 import { manyModels, mockBackend, renderApp } from "../../test/render";
 import { ROW_HEIGHT } from "./ModelsTable";
 
-const bodyRows = () => within(screen.getByRole("table")).getAllByRole("row").slice(1);
+const modelsTable = () => within(screen.getByRole("table", { name: "Models" }));
+const bodyRows = () => modelsTable().getAllByRole("row").slice(1);
 const rowNames = () => bodyRows().map((r) => within(r).getByRole("rowheader").querySelector(".model-name")?.textContent);
-const header = (name: string) => screen.getByRole("columnheader", { name: new RegExp(`^${name}`) });
+const header = (name: string) => modelsTable().getByRole("columnheader", { name: new RegExp(`^${name}`) });
 
 describe("models table: sorting", () => {
   it("a header click sorts by that column ascending, a second click descending", async () => {
@@ -42,13 +43,13 @@ describe("models table: sorting", () => {
     const backend = mockBackend();
     const { user } = renderApp();
     await waitFor(() => expect(bodyRows()).toHaveLength(4));
-    screen.getByRole("button", { name: "Deployed" }).focus();
+    modelsTable().getByRole("button", { name: "Deployed" }).focus();
     await user.keyboard("{Enter}");
     await waitFor(() => expect(backend.queries().at(-1)?.view).toMatchObject({ sort: "deployedAt", dir: "asc" }));
     await user.keyboard(" ");
     await waitFor(() => expect(backend.queries().at(-1)?.view).toMatchObject({ sort: "deployedAt", dir: "desc" }));
-    expect(screen.getByRole("button", { name: "Deployed" })).toHaveFocus();
-    expect(within(screen.getAllByRole("columnheader").at(-1)!).queryByRole("button")).toBeNull();
+    expect(modelsTable().getByRole("button", { name: "Deployed" })).toHaveFocus();
+    expect(within(modelsTable().getAllByRole("columnheader").at(-1)!).queryByRole("button")).toBeNull();
   });
 });
 
@@ -127,7 +128,7 @@ describe("models table: windowed fetching (100 000 models)", () => {
     expect(queries[0]).toMatchObject({ offset: 0 });
     expect(queries[0]!.limit).toBeLessThanOrEqual(500);
     expect(queries.every((q) => q.offset === 0)).toBe(true);
-    expect(screen.getByRole("table")).toHaveAttribute("aria-rowcount", "100001");
+    expect(screen.getByRole("table", { name: "Models" })).toHaveAttribute("aria-rowcount", "100001");
     // ~11 visible in the 560 px box of the test setup, plus the overscan: far from 100 000.
     const rows = bodyRows();
     expect(rows.length).toBeGreaterThan(10);

@@ -75,7 +75,7 @@ export function ModelsTable({ view, head, stale, onSort, onView, onClearFilters 
       aria-label="Models table, scrollable"
       aria-busy={stale || undefined}
     >
-      <table className={`models-table${stale ? " is-stale" : ""}`} aria-rowcount={head.total + 1}>
+      <table className={`models-table${stale ? " is-stale" : ""}`} aria-label="Models" aria-rowcount={head.total + 1}>
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} aria-rowindex={1}>
