@@ -1,28 +1,38 @@
 //! The ModelOps desktop shell: a Tauri window over the registry core (`modelops-core`). This crate only
-//! resolves the data directory, opens the registry and exposes it as commands; see `commands/`.
+//! resolves the data directory, opens the registry and exposes it as commands; see `commands/`. The same
+//! binary is also a command-line tool (`modelops list`, `modelops deploy ID`, ...; see `cli/`), which runs
+//! without starting Tauri.
 
+pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod state;
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use tauri::Manager;
 
 use crate::state::AppState;
 
-/// Command-line options of the app.
+/// Command-line options of the app. Without a command it starts the desktop app; with one it runs that
+/// command headless and exits (`cli::run`).
 #[derive(Debug, Parser)]
 #[command(
     name = "modelops",
     version,
-    about = "ModelOps: an offline registry for machine-learning models"
+    about = "ModelOps: an offline registry for machine-learning models",
+    after_help = cli::EXIT_CODES_HELP
 )]
 pub struct Args {
     /// Folder holding the registry (registry.sqlite3). Defaults to the OS app-data folder.
-    #[arg(long, env = "MODELOPS_DATA_DIR", value_name = "PATH")]
+    #[arg(long, env = "MODELOPS_DATA_DIR", value_name = "PATH", global = true)]
     pub data_dir: Option<PathBuf>,
+    /// Print the result as one JSON document (the registry's own types) instead of text. Commands only.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<cli::Command>,
 }
 
 /// Registers the plugins and commands on a builder; shared by the real app and the IPC tests.
@@ -33,10 +43,26 @@ pub fn register<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder
 }
 
 pub fn run() {
-    let args = Args::parse();
+    let Args {
+        data_dir,
+        json,
+        command,
+    } = Args::parse();
+    // A command runs and exits here, before anything of Tauri (or GTK) is built: no display is needed.
+    if let Some(command) = command {
+        std::process::exit(cli::run(command, data_dir, json));
+    }
+    if json {
+        Args::command()
+            .error(
+                clap::error::ErrorKind::MissingSubcommand,
+                "--json applies to commands (e.g. `modelops --json list`); the desktop app takes no --json",
+            )
+            .exit();
+    }
     let result = register(tauri::Builder::default())
         .setup(move |app| {
-            let data_dir = match args.data_dir.clone() {
+            let data_dir = match data_dir.clone() {
                 Some(dir) => dir,
                 None => app.path().app_data_dir()?,
             };

@@ -1,0 +1,751 @@
+//! The command line: `modelops <command>` runs one registry operation and exits; without a command the
+//! binary is the desktop app (see `run()` in lib.rs). Nothing in this module touches Tauri or GTK, so the
+//! CLI runs headless, with no display.
+//!
+//! Every command calls the registry core directly (`modelops_core::Registry`), the same operations the app's
+//! commands run. Output is human-readable by default (`output.rs`), or with `--json` the core's serde types
+//! as one JSON document, exactly as the UI receives them.
+//!
+//! To add a command: a variant of [`Command`] (its doc comment is its `--help`), an arm in [`execute`], and a
+//! human rendering in `output.rs`; then a case in `tests/cli.rs` and a line in the README.
+
+mod output;
+mod table;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{ArgGroup, Args as ClapArgs, Subcommand, ValueEnum};
+use modelops_core::import::ImportRequest;
+use modelops_core::types::{
+    DeployTarget, EventAction, Metrics, ModelFilter, ModelQuery, ModelView, ProductionAtQuery,
+    RegisterModelRequest, RegisterVersionRequest, RollbackRequest, SortDir, SortKey,
+    StartAbTestRequest, Status, Tag, TimelineQuery,
+};
+use modelops_core::{ErrorCode, Registry, RegistryError};
+use serde::Serialize;
+
+use crate::state::registry_path;
+
+// ----- exit codes -----
+
+/// The command did what was asked.
+pub const EXIT_OK: i32 = 0;
+/// Anything else went wrong: a file could not be read or written, the registry is damaged or newer, ...
+pub const EXIT_FAILURE: i32 = 1;
+/// The command line was wrong (clap's own code for usage errors).
+pub const EXIT_USAGE: i32 = 2;
+/// The registry refused the action (NOT_FOUND, ILLEGAL_TRANSITION, NO_PREVIOUS_VERSION, INVALID_INPUT,
+/// CONFLICT); nothing was changed.
+pub const EXIT_REFUSED: i32 = 3;
+/// `verify-audit` found the audit log's hash chain broken.
+pub const EXIT_AUDIT_BROKEN: i32 = 4;
+
+/// The exit codes as `--help` shows them.
+pub const EXIT_CODES_HELP: &str = "\
+Without a command, modelops starts the desktop app.
+
+Exit codes:
+  0  success
+  1  failure (file or database error: IO, INTERNAL, CORRUPT_DATABASE, SCHEMA_TOO_NEW)
+  2  usage error (bad command line)
+  3  refused by the registry (NOT_FOUND, ILLEGAL_TRANSITION, NO_PREVIOUS_VERSION, INVALID_INPUT,
+     CONFLICT); nothing was changed. The reason is printed to stderr as error[CODE]: message
+  4  verify-audit: the audit log's hash chain is broken";
+
+// ----- data directory -----
+
+/// The app's bundle identifier, as in tauri.conf.json (a unit test below keeps the two equal).
+pub const APP_IDENTIFIER: &str = "dev.modelops.desktop";
+
+/// The folder the desktop app uses when neither `--data-dir` nor `MODELOPS_DATA_DIR` is given.
+///
+/// The app asks Tauri (`app.path().app_data_dir()`), which needs a built Tauri app; the CLI must not start
+/// one (no GTK, no display), so it computes the same path the way Tauri does: `dirs::data_dir()` joined
+/// with the bundle identifier. That is `~/.local/share/dev.modelops.desktop` on Linux (or under
+/// `$XDG_DATA_HOME`), `~/Library/Application Support/dev.modelops.desktop` on macOS and
+/// `%APPDATA%\dev.modelops.desktop` on Windows.
+pub fn default_data_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|dir| dir.join(APP_IDENTIFIER))
+}
+
+// ----- arguments -----
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List models: one page of the table, filtered and sorted
+    List(ListArgs),
+    /// Show a model: metrics and thresholds, versions with their deployments, recent events, test runs
+    Show {
+        #[arg(value_name = "MODEL_ID")]
+        model_id: String,
+    },
+    /// Register a new model (--name, --framework) or a new version of one (--model)
+    Register(Box<RegisterArgs>),
+    /// Deploy a model's current version (to production unless --to staging)
+    Deploy {
+        #[arg(value_name = "MODEL_ID")]
+        model_id: String,
+        /// Environment to deploy to
+        #[arg(long = "to", value_enum, default_value_t = Target::Production)]
+        to: Target,
+    },
+    /// Promote a model from development to staging
+    Promote {
+        #[arg(value_name = "MODEL_ID")]
+        model_id: String,
+    },
+    /// Make an earlier deployed version current again (by default the one before the current one)
+    Rollback {
+        #[arg(value_name = "MODEL_ID")]
+        model_id: String,
+        /// A version that ran in staging or production before
+        #[arg(long = "to", value_name = "VERSION")]
+        to: Option<String>,
+        /// Why, recorded in the audit log
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Check the current version's metrics against the model's thresholds and record the run
+    Test {
+        #[arg(value_name = "MODEL_ID")]
+        model_id: String,
+    },
+    /// Archive a model
+    Archive {
+        #[arg(value_name = "MODEL_ID")]
+        model_id: String,
+    },
+    /// Start, stop or list A/B tests
+    #[command(subcommand)]
+    AbTest(AbTestCommand),
+    /// Write every model (or, with --audit, the audit log) to a CSV file
+    Export {
+        /// The CSV file to write (replaced atomically if it exists)
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Export the audit log instead of the models
+        #[arg(long)]
+        audit: bool,
+    },
+    /// Import the legacy app's models.json (and ab_tests.json), all or nothing; importing twice changes nothing
+    Import {
+        /// The legacy models.json
+        #[arg(value_name = "MODELS_JSON")]
+        models: PathBuf,
+        /// A/B tests to import with the models
+        #[arg(long, value_name = "AB_TESTS_JSON")]
+        ab_tests: Option<PathBuf>,
+        /// Show what would be created, updated or left unchanged, without writing anything
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Recompute the audit log's hash chain and report the first broken link (exit 4 if broken)
+    VerifyAudit,
+    /// Recorded events, newest first, filtered by model, action and time
+    Timeline(TimelineArgs),
+    /// Which version of a model was in production at a given time
+    ProductionAt {
+        #[arg(value_name = "MODEL_ID")]
+        model_id: String,
+        /// RFC 3339 time, e.g. 2024-03-05T14:07:00Z
+        #[arg(value_name = "TIME", value_parser = parse_instant)]
+        at: Instant,
+    },
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ListArgs {
+    /// Only models in this status (repeat or separate with commas for several)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub status: Vec<StatusArg>,
+    /// Only models of exactly this framework
+    #[arg(long)]
+    pub framework: Option<String>,
+    /// Only models whose name contains this text (case-insensitive)
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Column to sort by
+    #[arg(long, value_enum, default_value_t = SortArg::Name)]
+    pub sort: SortArg,
+    /// Sort in descending order
+    #[arg(long)]
+    pub desc: bool,
+    /// Rows to show (1–500)
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=500))]
+    pub limit: u32,
+    /// Rows to skip
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+}
+
+#[derive(Debug, ClapArgs)]
+#[command(group(ArgGroup::new("target").required(true).args(["name", "model"])))]
+pub struct RegisterArgs {
+    /// Name of a new model (needs --framework)
+    #[arg(long, conflicts_with = "model", requires = "framework")]
+    pub name: Option<String>,
+    /// Id of the model to register a new version of
+    #[arg(long, value_name = "MODEL_ID")]
+    pub model: Option<String>,
+    /// Framework (for a new version, defaults to the model's)
+    #[arg(long)]
+    pub framework: Option<String>,
+    /// Semantic version (MAJOR.MINOR.PATCH), greater than the model's latest
+    #[arg(long)]
+    pub version: String,
+    /// Accuracy, 0–1 (or a percent: 94.3%)
+    #[arg(long, value_parser = parse_fraction)]
+    pub accuracy: f64,
+    /// Latency in milliseconds
+    #[arg(long, value_name = "MS")]
+    pub latency: f64,
+    /// Throughput in requests per second
+    #[arg(long, value_name = "REQ_PER_S")]
+    pub throughput: f64,
+    /// Uptime in percent, 0–100
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub uptime: f64,
+    /// AI confidence, 0–1 (or a percent)
+    #[arg(long, value_parser = parse_fraction)]
+    pub ai_confidence: f64,
+    /// Error rate, 0–1 (or a percent)
+    #[arg(long, value_parser = parse_fraction)]
+    pub error_rate: f64,
+    /// Size of the model in bytes (taken from --artifact when given)
+    #[arg(long, value_name = "BYTES")]
+    pub size_bytes: Option<i64>,
+    /// Model file: its size and SHA-256 are recorded
+    #[arg(long, value_name = "PATH")]
+    pub artifact: Option<PathBuf>,
+    /// Free-text notes
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+    /// A tag (repeat for several)
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AbTestCommand {
+    /// Start an A/B test between two models
+    Start {
+        #[arg(value_name = "MODEL_A")]
+        model_a: String,
+        #[arg(value_name = "MODEL_B")]
+        model_b: String,
+        /// Percent of traffic to model B (1–99)
+        #[arg(long, value_name = "PERCENT", allow_negative_numbers = true)]
+        split: i64,
+    },
+    /// Stop a running A/B test
+    Stop {
+        #[arg(value_name = "TEST_ID")]
+        test_id: String,
+    },
+    /// List A/B tests, running first
+    List,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct TimelineArgs {
+    /// Only this model's events
+    #[arg(long, value_name = "MODEL_ID")]
+    pub model: Option<String>,
+    /// Only these actions (repeat or separate with commas)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub action: Vec<ActionArg>,
+    /// Events at or after this RFC 3339 time
+    #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+    pub from: Option<Instant>,
+    /// Events at or before this RFC 3339 time
+    #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+    pub to: Option<Instant>,
+    /// Events to show (1–500)
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=500))]
+    pub limit: u32,
+    /// Events to skip
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Target {
+    Staging,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StatusArg {
+    Development,
+    Staging,
+    Production,
+    Archived,
+}
+
+impl From<StatusArg> for Status {
+    fn from(s: StatusArg) -> Status {
+        match s {
+            StatusArg::Development => Status::Development,
+            StatusArg::Staging => Status::Staging,
+            StatusArg::Production => Status::Production,
+            StatusArg::Archived => Status::Archived,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    Name,
+    Version,
+    Status,
+    Accuracy,
+    Latency,
+    Throughput,
+    Uptime,
+    Framework,
+    Size,
+    AiConfidence,
+    ErrorRate,
+    DeployedAt,
+    LastTestedAt,
+}
+
+impl From<SortArg> for SortKey {
+    fn from(s: SortArg) -> SortKey {
+        match s {
+            SortArg::Name => SortKey::Name,
+            SortArg::Version => SortKey::Version,
+            SortArg::Status => SortKey::Status,
+            SortArg::Accuracy => SortKey::Accuracy,
+            SortArg::Latency => SortKey::Latency,
+            SortArg::Throughput => SortKey::Throughput,
+            SortArg::Uptime => SortKey::Uptime,
+            SortArg::Framework => SortKey::Framework,
+            SortArg::Size => SortKey::Size,
+            SortArg::AiConfidence => SortKey::AiConfidence,
+            SortArg::ErrorRate => SortKey::ErrorRate,
+            SortArg::DeployedAt => SortKey::DeployedAt,
+            SortArg::LastTestedAt => SortKey::LastTestedAt,
+        }
+    }
+}
+
+/// Event actions, spelled as on the command line (`rolled-back`); the JSON spelling (`rolled_back`) is
+/// accepted too.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ActionArg {
+    Registered,
+    Promoted,
+    Deployed,
+    #[value(alias = "rolled_back")]
+    RolledBack,
+    Tested,
+    #[value(alias = "ab_test_started")]
+    AbTestStarted,
+    #[value(alias = "ab_test_stopped")]
+    AbTestStopped,
+    Archived,
+}
+
+impl From<ActionArg> for EventAction {
+    fn from(a: ActionArg) -> EventAction {
+        match a {
+            ActionArg::Registered => EventAction::Registered,
+            ActionArg::Promoted => EventAction::Promoted,
+            ActionArg::Deployed => EventAction::Deployed,
+            ActionArg::RolledBack => EventAction::RolledBack,
+            ActionArg::Tested => EventAction::Tested,
+            ActionArg::AbTestStarted => EventAction::AbTestStarted,
+            ActionArg::AbTestStopped => EventAction::AbTestStopped,
+            ActionArg::Archived => EventAction::Archived,
+        }
+    }
+}
+
+/// A moment given on the command line (RFC 3339 with a time zone, e.g. 2024-03-05T14:07:00Z), parsed once by
+/// the core's own deserializer into the core's timestamp type. It is held inside a `ProductionAtQuery` so
+/// that this crate needs no direct chrono dependency (its timestamps all come through the core's types).
+#[derive(Debug, Clone)]
+pub struct Instant(ProductionAtQuery);
+
+fn parse_instant(s: &str) -> Result<Instant, String> {
+    serde_json::from_value::<ProductionAtQuery>(
+        serde_json::json!({ "modelId": "", "at": s.trim() }),
+    )
+    .map(Instant)
+    .map_err(|_| {
+        format!("\"{s}\" is not an RFC 3339 time with a time zone, e.g. 2024-03-05T14:07:00Z")
+    })
+}
+
+/// A 0–1 fraction, or a percent with a `%` sign ("94.3%" → 0.943). Range checks are the core's.
+fn parse_fraction(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    match t.strip_suffix('%') {
+        Some(p) => parse_number(p).map(|v| v / 100.0),
+        None => parse_number(t),
+    }
+}
+
+/// A value already in percent; a trailing `%` is allowed ("99.9%" → 99.9).
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    parse_number(t.strip_suffix('%').unwrap_or(t))
+}
+
+fn parse_number(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .map_err(|_| format!("\"{s}\" is not a number"))
+}
+
+fn parse_tag(s: &str) -> Result<Tag, String> {
+    match s.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok(Tag {
+            key: key.trim().to_owned(),
+            value: value.trim().to_owned(),
+        }),
+        _ => Err(format!("\"{s}\" is not KEY=VALUE")),
+    }
+}
+
+// ----- running a command -----
+
+/// Why a command failed.
+enum Failure {
+    Registry(RegistryError),
+    Io(io::Error),
+    /// A failure outside the registry, with its exit code and message.
+    Other(i32, String),
+}
+
+impl From<RegistryError> for Failure {
+    fn from(e: RegistryError) -> Self {
+        Failure::Registry(e)
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+/// The name of an error code as it appears on the wire and in `error[CODE]`.
+fn code_name(code: ErrorCode) -> String {
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{code:?}"))
+}
+
+/// The exit code for a registry error: refusals (the registry said no, nothing changed) are told apart from
+/// failures.
+pub fn exit_code_for(code: ErrorCode) -> i32 {
+    match code {
+        ErrorCode::NotFound
+        | ErrorCode::IllegalTransition
+        | ErrorCode::NoPreviousVersion
+        | ErrorCode::InvalidInput
+        | ErrorCode::Conflict => EXIT_REFUSED,
+        _ => EXIT_FAILURE,
+    }
+}
+
+/// Where results go: stdout, as text or as one JSON document.
+struct Out {
+    json: bool,
+    w: io::BufWriter<io::StdoutLock<'static>>,
+}
+
+impl Out {
+    fn emit<T: Serialize>(
+        &mut self,
+        value: &T,
+        human: impl FnOnce(&mut dyn Write, &T) -> io::Result<()>,
+    ) -> Result<(), Failure> {
+        if self.json {
+            let text = serde_json::to_string_pretty(value)
+                .map_err(|e| Failure::Other(EXIT_FAILURE, format!("Can't write JSON: {e}")))?;
+            writeln!(self.w, "{text}")?;
+        } else {
+            human(&mut self.w, value)?;
+        }
+        self.w.flush()?;
+        Ok(())
+    }
+}
+
+/// Runs one command against the registry in `data_dir` (or the app's default folder) and returns the
+/// process exit code. Errors are printed to stderr.
+pub fn run(command: Command, data_dir: Option<PathBuf>, json: bool) -> i32 {
+    let mut out = Out {
+        json,
+        w: io::BufWriter::new(io::stdout().lock()),
+    };
+    match execute(command, data_dir, &mut out) {
+        Ok(code) => code,
+        Err(Failure::Registry(e)) => {
+            let code = e.code();
+            eprintln!("error[{}]: {e}", code_name(code));
+            exit_code_for(code)
+        }
+        // The reader went away (`modelops list | head`): nothing left to say.
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(Failure::Io(e)) => {
+            eprintln!("error[IO]: Can't write the output: {e}");
+            EXIT_FAILURE
+        }
+        Err(Failure::Other(code, message)) => {
+            eprintln!("error: {message}");
+            code
+        }
+    }
+}
+
+/// Creates the data folder if needed and opens (creating, migrating, seeding) the registry in it, as the
+/// app does on start.
+fn open_registry(data_dir: Option<PathBuf>) -> Result<Registry, Failure> {
+    let dir = match data_dir {
+        Some(dir) => dir,
+        None => default_data_dir().ok_or_else(|| {
+            Failure::Other(
+                EXIT_FAILURE,
+                "This system has no app-data folder; pass --data-dir or set MODELOPS_DATA_DIR."
+                    .into(),
+            )
+        })?,
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| RegistryError::Io {
+        context: format!("Can't create the data folder {}", dir.display()),
+        source: e,
+    })?;
+    Ok(Registry::open(&registry_path(&dir))?)
+}
+
+/// `path` made absolute against the current directory (the core takes absolute paths only).
+fn absolute(path: &Path) -> Result<PathBuf, Failure> {
+    std::path::absolute(path).map_err(|e| {
+        Failure::Registry(RegistryError::Io {
+            context: format!("Can't resolve the path {}", path.display()),
+            source: e,
+        })
+    })
+}
+
+fn path_text(path: &Path) -> Result<String, Failure> {
+    path.to_str().map(str::to_owned).ok_or_else(|| {
+        RegistryError::InvalidInput(format!("The path {} is not valid UTF-8.", path.display()))
+            .into()
+    })
+}
+
+fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result<i32, Failure> {
+    let reg = open_registry(data_dir)?;
+    match command {
+        Command::List(a) => {
+            let query = ModelQuery {
+                view: ModelView {
+                    filter: ModelFilter {
+                        search: a.search,
+                        statuses: a.status.into_iter().map(Status::from).collect(),
+                        framework: a.framework,
+                    },
+                    sort: a.sort.into(),
+                    dir: if a.desc { SortDir::Desc } else { SortDir::Asc },
+                },
+                offset: a.offset,
+                limit: a.limit,
+            };
+            let page = reg.query_models(&query)?;
+            out.emit(&page, |w, p| output::models_page(w, p))?;
+        }
+        Command::Show { model_id } => {
+            let details = reg.model_details(&model_id)?;
+            out.emit(&details, |w, d| output::details(w, d))?;
+        }
+        Command::Register(a) => {
+            let a = *a;
+            let metrics = Metrics {
+                accuracy: a.accuracy,
+                latency: a.latency,
+                throughput: a.throughput,
+                uptime: a.uptime,
+                ai_confidence: a.ai_confidence,
+                error_rate: a.error_rate,
+            };
+            let artifact_path = match &a.artifact {
+                Some(p) => Some(path_text(&absolute(p)?)?),
+                None => None,
+            };
+            let result = match (a.model, a.name) {
+                (Some(model_id), _) => reg.register_version(&RegisterVersionRequest {
+                    model_id,
+                    version: a.version,
+                    framework: a.framework,
+                    metrics,
+                    size_bytes: a.size_bytes,
+                    artifact_path,
+                    notes: a.notes,
+                    tags: a.tags,
+                })?,
+                (None, name) => reg.register_model(&RegisterModelRequest {
+                    name: name.unwrap_or_default(),
+                    framework: a.framework.unwrap_or_default(),
+                    version: a.version,
+                    metrics,
+                    size_bytes: a.size_bytes,
+                    artifact_path,
+                    notes: a.notes,
+                    tags: a.tags,
+                })?,
+            };
+            out.emit(&result, |w, r| output::registered(w, r))?;
+        }
+        Command::Deploy { model_id, to } => {
+            let target = match to {
+                Target::Staging => DeployTarget::Staging,
+                Target::Production => DeployTarget::Production,
+            };
+            let result = reg.deploy(&model_id, target)?;
+            out.emit(&result, |w, r| output::transition(w, r))?;
+        }
+        Command::Promote { model_id } => {
+            let result = reg.promote(&model_id)?;
+            out.emit(&result, |w, r| output::transition(w, r))?;
+        }
+        Command::Archive { model_id } => {
+            let result = reg.archive(&model_id)?;
+            out.emit(&result, |w, r| output::transition(w, r))?;
+        }
+        Command::Rollback {
+            model_id,
+            to,
+            reason,
+        } => {
+            let result = reg.rollback_with(&RollbackRequest {
+                model_id,
+                to_version: to,
+                reason,
+            })?;
+            out.emit(&result, |w, r| output::rolled_back(w, r))?;
+        }
+        Command::Test { model_id } => {
+            let run = reg.run_tests(&model_id)?;
+            out.emit(&run, |w, r| output::test_run(w, r))?;
+        }
+        Command::AbTest(AbTestCommand::Start {
+            model_a,
+            model_b,
+            split,
+        }) => {
+            let test = reg.start_ab_test(&StartAbTestRequest {
+                model_a,
+                model_b,
+                traffic_split: split,
+            })?;
+            out.emit(&test, |w, t| output::ab_test_started(w, t))?;
+        }
+        Command::AbTest(AbTestCommand::Stop { test_id }) => {
+            let test = reg.stop_ab_test(&test_id)?;
+            out.emit(&test, |w, t| output::ab_test_stopped(w, t))?;
+        }
+        Command::AbTest(AbTestCommand::List) => {
+            let tests = reg.list_ab_tests()?;
+            out.emit(&tests, |w, t| output::ab_tests(w, t))?;
+        }
+        Command::Export { path, audit } => {
+            let path = absolute(&path)?;
+            let result = if audit {
+                reg.export_audit_csv(&path)?
+            } else {
+                reg.export_csv(&path, None)?
+            };
+            out.emit(&result, |w, r| output::exported(w, r, audit))?;
+        }
+        Command::Import {
+            models,
+            ab_tests,
+            dry_run,
+        } => {
+            let req = ImportRequest {
+                models_path: path_text(&absolute(&models)?)?,
+                ab_tests_path: match &ab_tests {
+                    Some(p) => Some(path_text(&absolute(p)?)?),
+                    None => None,
+                },
+            };
+            let plan = if dry_run {
+                reg.preview_import(&req)?
+            } else {
+                reg.apply_import(&req)?
+            };
+            out.emit(&plan, |w, p| output::import_plan(w, p, dry_run))?;
+        }
+        Command::VerifyAudit => {
+            let report = reg.verify_audit()?;
+            out.emit(&report, |w, r| output::audit(w, r))?;
+            if !report.ok {
+                return Ok(EXIT_AUDIT_BROKEN);
+            }
+        }
+        Command::Timeline(a) => {
+            let query = TimelineQuery {
+                model_id: a.model,
+                actions: a.action.into_iter().map(EventAction::from).collect(),
+                from: a.from.map(|i| i.0.at),
+                to: a.to.map(|i| i.0.at),
+                offset: a.offset,
+                limit: a.limit,
+            };
+            let page = reg.timeline(&query)?;
+            out.emit(&page, |w, p| output::timeline(w, p))?;
+        }
+        Command::ProductionAt { model_id, at } => {
+            let result = reg.production_at(&model_id, at.0.at)?;
+            out.emit(&result, |w, r| output::production_at(w, r))?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_identifier_is_the_apps() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../../tauri.conf.json")).expect("tauri.conf.json");
+        assert_eq!(conf["identifier"].as_str(), Some(APP_IDENTIFIER));
+    }
+
+    #[test]
+    fn refusals_and_failures_have_their_own_exit_codes() {
+        assert_eq!(exit_code_for(ErrorCode::NotFound), EXIT_REFUSED);
+        assert_eq!(exit_code_for(ErrorCode::Conflict), EXIT_REFUSED);
+        assert_eq!(exit_code_for(ErrorCode::InvalidInput), EXIT_REFUSED);
+        assert_eq!(exit_code_for(ErrorCode::Io), EXIT_FAILURE);
+        assert_eq!(exit_code_for(ErrorCode::SchemaTooNew), EXIT_FAILURE);
+        assert_eq!(exit_code_for(ErrorCode::CorruptDatabase), EXIT_FAILURE);
+        assert_eq!(
+            code_name(ErrorCode::NoPreviousVersion),
+            "NO_PREVIOUS_VERSION"
+        );
+    }
+
+    #[test]
+    fn values_parse_like_the_help_says() {
+        assert_eq!(parse_fraction("0.943"), Ok(0.943));
+        assert!((parse_fraction("94.3%").unwrap() - 0.943).abs() < 1e-12);
+        assert_eq!(parse_percent("99.9%"), Ok(99.9));
+        assert!(parse_fraction("high").is_err());
+        let tag = parse_tag("team = vision").unwrap();
+        assert_eq!((tag.key.as_str(), tag.value.as_str()), ("team", "vision"));
+        assert!(parse_tag("=x").is_err() && parse_tag("novalue").is_err());
+        assert!(parse_instant("2024-03-05T14:07:00Z").is_ok());
+        assert!(parse_instant("2024-03-05T14:07:00+02:00").is_ok());
+        assert!(parse_instant("2024-03-05").is_err());
+    }
+}
