@@ -149,6 +149,9 @@ impl App {
                 Err(e) => {
                     eprintln!("session start failed (attempt {attempt}/2): {e}");
                     last_err = Some(e);
+                    drop(driver);
+                    // Give WebKitWebDriver and the app a moment to go away before the retry.
+                    tokio::time::sleep(Duration::from_secs(2)).await;
                 }
             }
         }
@@ -213,13 +216,43 @@ impl App {
         loop {
             let e = self.el(xpath).await;
             if e.is_enabled().await.unwrap_or(false) {
-                e.click()
-                    .await
-                    .unwrap_or_else(|err| panic!("click {xpath}: {err}"));
-                return;
+                // A dialog still animating open, or a toast over the target, makes a click "not
+                // interactable" for a moment: retry until the deadline.
+                match e.click().await {
+                    Ok(()) => return,
+                    Err(err) if Instant::now() > deadline => {
+                        let _ = self.screenshot("click-failed").await;
+                        panic!("click {xpath}: {err}")
+                    }
+                    Err(_) => {}
+                }
             }
             assert!(Instant::now() < deadline, "{xpath} stayed disabled");
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Replaces the value of the input matching `xpath` with `text` as a user does: select all, then type.
+    /// (WebDriver's clear() sets the value behind React's back, so a controlled input would keep its old
+    /// value.) Retries while the field is not yet interactable (a dialog still opening).
+    pub async fn fill(&self, xpath: &str, text: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let e = self.el(xpath).await;
+            let select_all = Key::Control + "a";
+            match e.send_keys(select_all).await {
+                Ok(()) => {
+                    let typed = if text.is_empty() {
+                        e.send_keys(Key::Backspace).await
+                    } else {
+                        e.send_keys(text).await
+                    };
+                    typed.unwrap_or_else(|err| panic!("type into {xpath}: {err}"));
+                    return;
+                }
+                Err(err) if Instant::now() > deadline => panic!("focus {xpath}: {err}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
+            }
         }
     }
 

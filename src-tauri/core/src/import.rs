@@ -373,7 +373,7 @@ fn run(
                 )));
             }
         }
-        let running = t.status.as_deref().map_or(true, |s| s == "running");
+        let running = t.status.as_deref().is_none_or(|s| s == "running");
         items.push(ImportItem {
             kind: "abTest".into(),
             id: id.clone(),

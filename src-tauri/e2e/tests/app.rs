@@ -9,9 +9,12 @@ use modelops_core::types::{
     AbTestStatus, ModelFilter, ModelQuery, ModelView, SortDir, SortKey, Status,
 };
 use modelops_e2e::*;
+use thirtyfour::components::SelectElement;
 
 const DETAILS: &str = "//dialog[@open and contains(@class, 'modal-details')]";
 const CONFIRM: &str = "//dialog[@open and @role='alertdialog']";
+const ROLLBACK: &str = "//dialog[@open and .//select[@id='rollback-target']]";
+const REGISTER: &str = "//dialog[@open and .//input[@id='register-version']]";
 
 const NAMES: [(&str, &str); 4] = [
     ("model-1", "TGNN - Attack Surface Model"),
@@ -156,6 +159,12 @@ async fn lifecycle_actions_work_and_persist_across_restart() {
     // Rollback restores the previous version and its metrics.
     open_details(&app, "model-1").await;
     app.click(&button(DETAILS, "Rollback")).await;
+    // The dialog proposes what was in production before 2.1.0.
+    app.el(&format!(
+        "{ROLLBACK}//select[@id='rollback-target']/option[@value='2.0.9']"
+    ))
+    .await;
+    app.click(&button(ROLLBACK, "Roll back")).await;
     let toast = app.toast("rolled back").await;
     assert!(toast.contains("2.1.0 → 2.0.9"), "{toast}");
     let m1 = app.registry().get_model("model-1").expect("model-1");
@@ -267,6 +276,7 @@ async fn a_refused_action_shows_the_registry_error_and_changes_nothing() {
         .expect("archive from outside");
     let before = app.registry().content_fingerprint().expect("fingerprint");
     app.click(&button(DETAILS, "Rollback")).await;
+    app.click(&button(ROLLBACK, "Roll back")).await;
     let toast = app.toast("Rollback failed").await;
     assert!(
         toast.contains("archived"),
@@ -474,4 +484,85 @@ fn thousands(n: u32) -> String {
         out.push(c);
     }
     out
+}
+
+/// Issue 5: register a new version in the UI, take it to production, then roll back to an older version
+/// that was in production before (not the default target), with a reason; all of it in the audit log.
+#[tokio::test]
+async fn register_a_version_then_roll_back_to_an_older_deployed_one() {
+    let (_dir, app) = launch_fresh().await;
+    open_details(&app, "model-1").await;
+    app.click(&button(DETAILS, "Register new version")).await;
+    app.fill(
+        &format!("{REGISTER}//input[@id='register-version']"),
+        "2.2.0",
+    )
+    .await;
+    for (field, value) in [
+        ("accuracy", "95.5"),
+        ("aiConfidence", "93"),
+        ("errorRate", "0.08"),
+        ("uptime", "99.9"),
+        ("latency", "41"),
+        ("throughput", "1600"),
+    ] {
+        app.fill(&format!("{REGISTER}//input[@id='register-{field}']"), value)
+            .await;
+    }
+    app.fill(
+        &format!("{REGISTER}//textarea[@id='register-notes']"),
+        "retrained on December data",
+    )
+    .await;
+    app.click(&button(REGISTER, "Register version")).await;
+    let toast = app.toast("Registered").await;
+    assert!(toast.contains("2.2.0"), "{toast}");
+    let m = app.registry().get_model("model-1").expect("model-1");
+    assert_eq!(
+        (m.version.as_str(), m.status, m.accuracy),
+        ("2.2.0", Status::Development, 0.955)
+    );
+    app.gone(REGISTER).await;
+    app.dismiss_toasts().await;
+
+    // Through staging to production.
+    app.click(&button(DETAILS, "Promote to Staging")).await;
+    app.toast("promoted to staging").await;
+    app.dismiss_toasts().await;
+    app.click(&button(DETAILS, "Deploy to production")).await;
+    app.click(&button(CONFIRM, "Deploy to production")).await;
+    app.toast("deployed to production").await;
+    app.dismiss_toasts().await;
+
+    // Roll back past 2.1.0 to 2.0.9, which was in production before it.
+    app.click(&button(DETAILS, "Rollback")).await;
+    let select = app
+        .el(&format!("{ROLLBACK}//select[@id='rollback-target']"))
+        .await;
+    SelectElement::new(&select)
+        .await
+        .expect("select")
+        .select_by_value("2.0.9")
+        .await
+        .expect("pick 2.0.9");
+    app.el(&format!("{ROLLBACK}//textarea[@id='rollback-reason']"))
+        .await
+        .send_keys("latency regression in 2.2.0")
+        .await
+        .expect("reason");
+    app.screenshot("rollback-dialog").await;
+    app.click(&button(ROLLBACK, "Roll back")).await;
+    let toast = app.toast("rolled back").await;
+    assert!(toast.contains("2.2.0 → 2.0.9"), "{toast}");
+
+    let reg = app.registry();
+    let m = reg.get_model("model-1").expect("model-1");
+    assert_eq!(
+        (m.version.as_str(), m.status, m.accuracy),
+        ("2.0.9", Status::Production, 0.93)
+    );
+    let ev = &reg.model_details("model-1").expect("details").events[0];
+    assert_eq!(ev.reason.as_deref(), Some("latency regression in 2.2.0"));
+    assert!(reg.verify_audit().expect("verify").ok);
+    app.quit().await;
 }
