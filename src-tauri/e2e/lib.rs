@@ -137,7 +137,11 @@ impl App {
             )
             .expect("caps");
             let launched_at_ms = now_ms();
-            match WebDriver::new(format!("http://127.0.0.1:{}", driver.port), caps).await {
+            // A long request timeout: the benchmark's scroll script runs for minutes in one call.
+            let session = WebDriver::builder(format!("http://127.0.0.1:{}", driver.port), caps)
+                .request_timeout(Duration::from_secs(600))
+                .await;
+            match session {
                 Ok(wd) => {
                     return App {
                         wd,

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 const SIZES: [u32; 3] = [1_000, 10_000, 100_000];
 /// Scroll positions visited from top to bottom, one per animation frame.
-const SCROLL_STEPS: u32 = 150;
+const SCROLL_STEPS: u32 = 300;
 
 const SCROLL_SCRIPT: &str = r#"
 const done = arguments[arguments.length - 1];
