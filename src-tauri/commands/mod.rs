@@ -4,8 +4,8 @@
 
 mod ab_tests;
 mod audit;
-mod import;
 mod export;
+mod import;
 mod models;
 
 use modelops_core::{ErrorCode, Registry};

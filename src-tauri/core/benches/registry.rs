@@ -647,7 +647,9 @@ fn floor_rollback(conn: &mut Connection, model_id: &str) -> Row18 {
               ORDER BY e.id DESC LIMIT 1",
         )
         .unwrap()
-        .query_row(params![model_id, status, version], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(params![model_id, status, version], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
     tx.prepare_cached(
         "UPDATE models SET current_version_id = ?1,
