@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
-import { Boxes, History, PackagePlus, RefreshCw } from "lucide-react";
+import { Boxes, FileInput, History, PackagePlus, RefreshCw } from "lucide-react";
 import { ApiError } from "./api";
 import type { Model } from "./bindings/Model";
 import { Button } from "./components/Button";
 import { AbTestsPanel } from "./features/ab-tests/AbTestsPanel";
 import { ExportButton } from "./features/export/ExportButton";
+import { ImportDialog } from "./features/import/ImportDialog";
 import { ModelDetailsModal } from "./features/models/ModelDetailsModal";
 import { ModelsTable, ModelsTableSkeleton } from "./features/models/ModelsTable";
 import { ModelsToolbar } from "./features/models/ModelsToolbar";
@@ -25,6 +26,7 @@ export function App() {
   const summary = useSummary();
   const [open, setOpen] = useState<Model | null>(null);
   const [registering, setRegistering] = useState(false);
+  const [importing, setImporting] = useState(false);
   const fetching =
     useIsFetching({ queryKey: modelKeys.pages() }) +
       useIsFetching({ queryKey: summaryKeys.all }) +
@@ -86,6 +88,9 @@ export function App() {
           <Button icon={<History size={16} aria-hidden="true" />} onClick={showTimeline} disabled={!page}>
             Timeline
           </Button>
+          <Button icon={<FileInput size={16} aria-hidden="true" />} aria-haspopup="dialog" onClick={() => setImporting(true)}>
+            Import legacy data
+          </Button>
           <Button
             variant="primary"
             icon={<PackagePlus size={16} aria-hidden="true" />}
@@ -140,6 +145,7 @@ export function App() {
       {registering ? (
         <RegisterDialog mode={{ kind: "model" }} onClose={() => setRegistering(false)} onRegistered={(r) => setOpen(r.model)} />
       ) : null}
+      {importing ? <ImportDialog onClose={() => setImporting(false)} /> : null}
     </div>
   );
 }

@@ -566,3 +566,220 @@ async fn register_a_version_then_roll_back_to_an_older_deployed_one() {
     assert!(reg.verify_audit().expect("verify").ok);
     app.quit().await;
 }
+
+const IMPORT: &str = "//dialog[@open and .//button[@id='import-preview']]";
+
+/// Waits for GTK's open dialog titled `title`, then types `path` into its location entry.
+fn drive_open_dialog(title: &str, path: &Path) {
+    let found = std::process::Command::new("timeout")
+        .args([
+            "20",
+            "xdotool",
+            "search",
+            "--sync",
+            "--onlyvisible",
+            "--name",
+            title,
+        ])
+        .output()
+        .expect("xdotool search");
+    assert!(
+        found.status.success(),
+        "the native open dialog \"{title}\" did not appear"
+    );
+    std::thread::sleep(Duration::from_millis(1200));
+    // An open dialog shows a file list: Ctrl+L gives it a location entry to type the path into.
+    xdotool(&["key", "ctrl+l"]);
+    std::thread::sleep(Duration::from_millis(400));
+    xdotool(&["key", "ctrl+a"]);
+    // The entry completes names inline a moment after each keystroke, so a path typed by xdotool can get a
+    // completion spliced into its middle. Typed behind a leading "x" it matches nothing and nothing is
+    // completed; the "x" then goes (the full path left is an exact match, with nothing to add).
+    xdotool(&["type", "--delay", "30", &format!("x{}", path.display())]);
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(&["key", "Home", "Delete", "End"]);
+    std::thread::sleep(Duration::from_millis(700));
+    xdotool(&["key", "Return"]);
+    for _ in 0..40 {
+        std::thread::sleep(Duration::from_millis(250));
+        let still_open = std::process::Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", title])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !still_open {
+            return;
+        }
+    }
+    // Close it (the first Escape may only close a completion popup), so that the app is not left waiting.
+    xdotool(&["key", "Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    xdotool(&["key", "Escape"]);
+    panic!("the open dialog \"{title}\" stayed open after choosing {path:?}");
+}
+
+/// Clicks a "Choose…" button of the import dialog, picks `path` in the native dialog and waits for the
+/// dialog's path field to show it.
+async fn choose_legacy_file(app: &App, which: &str, file_name: &str, path: &Path) {
+    app.click(&format!("{IMPORT}//button[@id='import-{which}-choose']"))
+        .await;
+    let title = format!("Choose the legacy {file_name}");
+    let p = path.to_owned();
+    tokio::task::spawn_blocking(move || drive_open_dialog(&title, &p))
+        .await
+        .expect("open dialog");
+    let field = app
+        .el(&format!("{IMPORT}//input[@id='import-{which}-path']"))
+        .await;
+    let want = path.display().to_string();
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let value = field.prop("value").await.ok().flatten().unwrap_or_default();
+        if value == want {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the {which} path shows {value:?}, not {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The text of the preview table's row for `id`.
+async fn import_row(app: &App, id: &str) -> String {
+    app.text(&format!(
+        "{IMPORT}//table[@id='import-preview-table']/tbody/tr[@data-import-id={}]",
+        xpath_literal(id)
+    ))
+    .await
+}
+
+/// Issue 5: the legacy app's files imported through the window (open dialog, preview, import), then the
+/// same file again: nothing to import.
+#[tokio::test]
+async fn import_legacy_files_through_the_native_open_dialog() {
+    let (_dir, app) = launch_fresh().await;
+    let legacy = tempfile::tempdir().expect("legacy dir");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/legacy");
+    for name in ["models.json", "ab_tests.json"] {
+        std::fs::copy(fixtures.join(name), legacy.path().join(name)).expect("copy fixture");
+    }
+    let models_json = legacy.path().join("models.json");
+    let ab_tests_json = legacy.path().join("ab_tests.json");
+
+    app.click(&button("", "Import legacy data")).await;
+    app.el(IMPORT).await;
+    choose_legacy_file(&app, "models", "models.json", &models_json).await;
+    choose_legacy_file(&app, "abtests", "ab_tests.json", &ab_tests_json).await;
+
+    let before = app.registry().content_fingerprint().expect("fingerprint");
+    app.click(&format!("{IMPORT}//button[@id='import-preview']"))
+        .await;
+    app.el(&format!(
+        "{IMPORT}//*[contains(@class, 'import-counts') and normalize-space(.)='2 to create, 0 to update, 1 unchanged']"
+    ))
+    .await;
+    let rows = app
+        .wd
+        .find_all(By::XPath(format!(
+            "{IMPORT}//table[@id='import-preview-table']/tbody/tr"
+        )))
+        .await
+        .expect("preview rows");
+    assert_eq!(rows.len(), 3, "model-1, model-7 and the A/B test");
+    for (id, words) in [
+        (
+            "model-1",
+            ["Model", "TGNN - Attack Surface Model", "Unchanged"],
+        ),
+        ("model-7", ["Model", "Fraud Scoring - Legacy", "Create"]),
+        (
+            "ab-test-fe9f6c7f",
+            ["A/B test", "model-1 vs model-7 (50% to B)", "Create"],
+        ),
+    ] {
+        let text = import_row(&app, id).await;
+        for w in words {
+            assert!(text.contains(w), "preview row {id} lacks {w:?}: {text}");
+        }
+    }
+    assert!(
+        import_row(&app, "model-7")
+            .await
+            .contains("new model, version 0.4.2 in staging"),
+        "the changes are said in words"
+    );
+    assert_eq!(
+        app.registry().content_fingerprint().expect("fingerprint"),
+        before,
+        "a preview writes nothing"
+    );
+    app.screenshot("import-preview").await;
+
+    app.click(&format!("{IMPORT}//button[@id='import-apply']"))
+        .await;
+    let toast = app.toast("Imported").await;
+    assert!(toast.contains("Imported: 2 created, 0 updated"), "{toast}");
+    app.gone(IMPORT).await;
+    let reg = app.registry();
+    let m7 = reg.get_model("model-7").expect("model-7 imported");
+    assert_eq!(
+        (m7.name.as_str(), m7.version.as_str(), m7.status),
+        ("Fraud Scoring - Legacy", "0.4.2", Status::Staging)
+    );
+    let tests = reg.list_ab_tests().expect("tests");
+    assert_eq!(
+        tests.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        ["ab-test-fe9f6c7f"]
+    );
+    assert!(reg.verify_audit().expect("verify").ok);
+
+    // The table shows the imported model (searched for, as a user would).
+    app.el("//input[@id='model-search']")
+        .await
+        .send_keys("Fraud Scoring")
+        .await
+        .expect("type search");
+    app.el("//*[contains(@class, 'models-count') and normalize-space(.)='1 of 5 models']")
+        .await;
+    let text = wait_row_contains(&app, "model-7", "Fraud Scoring - Legacy").await;
+    assert!(text.contains("0.4.2") && text.contains("Staging"), "{text}");
+    app.screenshot("import-done").await;
+    app.dismiss_toasts().await;
+
+    // The same file again: nothing to import, and Import stays disabled.
+    let after = reg.content_fingerprint().expect("fingerprint");
+    app.click(&button("", "Import legacy data")).await;
+    app.el(IMPORT).await;
+    choose_legacy_file(&app, "models", "models.json", &models_json).await;
+    app.click(&format!("{IMPORT}//button[@id='import-preview']"))
+        .await;
+    app.el(&format!(
+        "{IMPORT}//*[normalize-space(.)='Nothing to import: the registry already has everything in these files.']"
+    ))
+    .await;
+    let counts = app
+        .text(&format!("{IMPORT}//*[contains(@class, 'import-counts')]"))
+        .await;
+    assert_eq!(counts, "0 to create, 0 to update, 2 unchanged");
+    for id in ["model-1", "model-7"] {
+        let text = import_row(&app, id).await;
+        assert!(text.contains("Unchanged"), "{id}: {text}");
+    }
+    let apply = app
+        .el(&format!("{IMPORT}//button[@id='import-apply']"))
+        .await;
+    assert!(
+        !apply.is_enabled().await.expect("enabled?"),
+        "nothing to import: Import is disabled"
+    );
+    app.screenshot("import-nothing").await;
+    app.click(&button(IMPORT, "Cancel")).await;
+    app.gone(IMPORT).await;
+    assert_eq!(
+        app.registry().content_fingerprint().expect("fingerprint"),
+        after,
+        "nothing changed"
+    );
+    app.quit().await;
+}

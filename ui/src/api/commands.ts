@@ -14,6 +14,8 @@ import type { DeployTarget } from "../bindings/DeployTarget";
 import type { ExportResult } from "../bindings/ExportResult";
 import type { ModelDetails } from "../bindings/ModelDetails";
 import type { FrameworkCount } from "../bindings/FrameworkCount";
+import type { ImportPlan } from "../bindings/ImportPlan";
+import type { ImportRequest } from "../bindings/ImportRequest";
 import type { ModelList } from "../bindings/ModelList";
 import type { ModelPage } from "../bindings/ModelPage";
 import type { ModelQuery } from "../bindings/ModelQuery";
@@ -87,6 +89,14 @@ export const startAbTest = (request: StartAbTestRequest) =>
 
 export const stopAbTest = (testId: string) => call<AbTest>("stop_ab_test", { request: { testId } });
 
+/** What importing the legacy app's models.json (and ab_tests.json) would create or update. Writes nothing. */
+export const previewLegacyImport = (request: ImportRequest) =>
+  call<ImportPlan>("preview_legacy_import", { request: { ...request } });
+
+/** Imports the legacy files all or nothing; the same files again leave everything unchanged. */
+export const applyLegacyImport = (request: ImportRequest) =>
+  call<ImportPlan>("apply_legacy_import", { request: { ...request } });
+
 /** With a view, writes exactly that view's rows in its order; without, every model. */
 export const exportModelsCsv = (path: string, view?: ModelView) =>
   call<ExportResult>("export_models_csv", { request: view ? { path, view } : { path } });
@@ -125,4 +135,21 @@ export function pickAuditExportPath(now: Date = new Date()): Promise<string | nu
  */
 export function pickArtifactPath(): Promise<string | null> {
   return normalize(open({ title: "Choose the model artifact", multiple: false, directory: false }));
+}
+
+/** Which of the legacy app's files the open dialog asks for. */
+export type LegacyFile = "models" | "abTests";
+
+const LEGACY_FILE_NAME: Record<LegacyFile, string> = { models: "models.json", abTests: "ab_tests.json" };
+
+/** The native open dialog for one of the legacy app's JSON files. Resolves to its path, or null if cancelled. */
+export function pickLegacyFile(which: LegacyFile): Promise<string | null> {
+  return normalize(
+    open({
+      title: `Choose the legacy ${LEGACY_FILE_NAME[which]}`,
+      filters: [{ name: "JSON", extensions: ["json"] }],
+      multiple: false,
+      directory: false,
+    }),
+  );
 }

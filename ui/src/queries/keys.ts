@@ -42,6 +42,13 @@ export const auditKeys = {
   export: () => [...auditKeys.all, "export"] as const,
 };
 
+/** Mutation keys of the legacy import (preview and apply). */
+export const importKeys = {
+  all: ["import"] as const,
+  preview: () => [...importKeys.all, "preview"] as const,
+  apply: () => [...importKeys.all, "apply"] as const,
+};
+
 export const summaryKeys = {
   all: ["summary"] as const,
 };

@@ -1,11 +1,13 @@
 import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import {
+  applyLegacyImport,
   archiveModel,
   deployModel,
   exportAuditCsv,
   exportModelsCsv,
   pickAuditExportPath,
   pickExportPath,
+  previewLegacyImport,
   promoteModel,
   registerModel,
   registerVersion,
@@ -19,13 +21,15 @@ import {
 import type { AbTest } from "../bindings/AbTest";
 import type { AuditReport } from "../bindings/AuditReport";
 import type { ExportResult } from "../bindings/ExportResult";
+import type { ImportPlan } from "../bindings/ImportPlan";
+import type { ImportRequest } from "../bindings/ImportRequest";
 import type { RegisterModelRequest } from "../bindings/RegisterModelRequest";
 import type { RegisterResult } from "../bindings/RegisterResult";
 import type { RegisterVersionRequest } from "../bindings/RegisterVersionRequest";
 import type { RollbackResult } from "../bindings/RollbackResult";
 import type { ModelView } from "../bindings/ModelView";
 import type { StartAbTestRequest } from "../bindings/StartAbTestRequest";
-import { abTestKeys, auditKeys, modelActionKeys, modelKeys, summaryKeys, timelineKeys } from "./keys";
+import { abTestKeys, auditKeys, importKeys, modelActionKeys, modelKeys, summaryKeys, timelineKeys } from "./keys";
 
 /**
  * What a change to models touches: every table page (a change can move a row to another page or out of a
@@ -102,6 +106,25 @@ export function useRegister() {
       );
       return invalidateModels(qc, [...new Set(ids)]);
     },
+  });
+}
+
+/** What importing the legacy files would do (a read, run on demand: nothing to invalidate). */
+export function usePreviewImport() {
+  return useMutation<ImportPlan, ApiError, ImportRequest>({ mutationKey: importKeys.preview(), mutationFn: previewLegacyImport });
+}
+
+/**
+ * Imports the legacy files. It can create and update any model and create A/B tests, so everything about models
+ * refreshes: pages, pickers, frameworks, summary, A/B tests, timeline and every open details view. Also after a
+ * refusal (like the other mutations): it may mean another process changed the registry meanwhile.
+ */
+export function useApplyImport() {
+  const qc = useQueryClient();
+  return useMutation<ImportPlan, ApiError, ImportRequest>({
+    mutationKey: importKeys.apply(),
+    mutationFn: applyLegacyImport,
+    onSettled: () => Promise.all([invalidateModels(qc), qc.invalidateQueries({ queryKey: modelKeys.details() })]),
   });
 }
 
