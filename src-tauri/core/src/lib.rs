@@ -15,6 +15,7 @@ pub mod query;
 pub mod register;
 pub mod registry;
 mod seed;
+pub mod stats;
 pub mod timeline;
 pub mod types;
 pub mod version;
