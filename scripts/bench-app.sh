@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 [ -x target/release/modelops ] || ui/node_modules/.bin/tauri build --no-bundle --ci
-cargo build --release --locked --example empty-window --features custom-protocol
+[ "${MODELOPS_BENCH_BASELINE:-1}" = 0 ] || cargo build --release --locked --example empty-window --features custom-protocol
 cargo build --locked -p modelops-e2e --bin app-bench
 
 export MODELOPS_E2E_APP=${MODELOPS_E2E_APP:-$PWD/target/release/modelops}

@@ -18,7 +18,7 @@ describe("App", () => {
     expect(backend.queries()[0]).toEqual({
       view: { filter: { statuses: [] }, sort: "name", dir: "asc" },
       offset: 0,
-      limit: 100,
+      limit: 50,
     });
     // The page never loads the whole registry.
     expect(backend.callsOf("list_models")).toHaveLength(0);

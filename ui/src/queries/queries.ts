@@ -14,14 +14,25 @@ import type { ModelView } from "../bindings/ModelView";
 import type { Status } from "../bindings/Status";
 import { abTestKeys, modelKeys, summaryKeys, timelineKeys, type PickScope, type TimelineFilter } from "./keys";
 
-/** Rows per query_models call of the table (the command accepts up to 500). */
-export const PAGE_SIZE = 100;
+/**
+ * Rows per query_models call of the table (the command accepts up to 500). About three windows of rows: while
+ * the scrollbar is dragged nearly every frame needs a page of its own, and receiving one costs the page's main
+ * thread roughly 0.1 ms a row, so a smaller page keeps those frames short (BENCHMARKS.md, issue 4).
+ */
+export const PAGE_SIZE = 50;
 
 /**
  * Pages stay fresh for a while: every change made in the app invalidates them, and without this each row
  * window mounting over an already loaded page (e.g. page 0, shared with useModelHead) would refetch it.
  */
 const PAGE_STALE_MS = 30_000;
+
+/**
+ * Pages nobody shows leave the cache after this long. Scrolling through 100 000 rows visits 2 000 pages; kept
+ * for the default 5 minutes they all stay in the web process's memory (BENCHMARKS.md). Scrolling back to a dropped
+ * page costs one query_models call (~15 ms at 100 000 models).
+ */
+const PAGE_GC_MS = 5_000;
 
 const fetchPage = (view: ModelView, pageIndex: number) =>
   queryModels({ view, offset: pageIndex * PAGE_SIZE, limit: PAGE_SIZE });
@@ -52,6 +63,7 @@ export const useModelPages = (view: ModelView, pageIndexes: number[]) =>
       queryKey: modelKeys.page(view, pageIndex),
       queryFn: () => fetchPage(view, pageIndex),
       staleTime: PAGE_STALE_MS,
+      gcTime: PAGE_GC_MS,
     })),
     combine: combinePages,
   });

@@ -32,8 +32,34 @@ function tick(now) {
   i += 1;
   requestAnimationFrame(tick);
 }
-requestAnimationFrame(tick);
+// WebKitWebDriver slows the first ~2.3 s of frames after a script starts (11 frames of ~210 ms, even for an
+// empty page change): wait that out, since a user's window has no WebDriver attached.
+setTimeout(() => requestAnimationFrame(tick), 3000);
 "#;
+
+/// The same frame clock with nothing changing on the page: the floor the scroll frames compare against.
+const IDLE_SCRIPT: &str = r#"
+const done = arguments[arguments.length - 1];
+const count = arguments[0];
+const frames = [];
+let last = 0;
+function tick(now) {
+  if (last) frames.push(now - last);
+  last = now;
+  if (frames.length >= count) { done({ frames }); return; }
+  requestAnimationFrame(tick);
+}
+// WebKitWebDriver slows the first ~2.3 s of frames after a script starts (11 frames of ~210 ms, even for an
+// empty page change): wait that out, since a user's window has no WebDriver attached.
+setTimeout(() => requestAnimationFrame(tick), 3000);
+"#;
+
+fn frames_of(v: &Value) -> Vec<f64> {
+    v["frames"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default()
+}
 
 fn stats(frames: &[f64]) -> Value {
     let mut s = frames.to_vec();
@@ -91,7 +117,12 @@ async fn empty_window_pss() -> Option<(f64, Vec<(String, f64)>)> {
 #[tokio::main]
 async fn main() {
     let binary = app_binary();
-    let baseline = empty_window_pss().await;
+    // MODELOPS_BENCH_BASELINE=0 skips the empty window (quicker while iterating on the page).
+    let baseline = if std::env::var("MODELOPS_BENCH_BASELINE").as_deref() == Ok("0") {
+        None
+    } else {
+        empty_window_pss().await
+    };
     if let Some((mb, parts)) = &baseline {
         eprintln!("empty window: {mb:.1} MB PSS {parts:?}");
     }
@@ -119,6 +150,12 @@ async fn main() {
             .set_script_timeout(Duration::from_secs(300))
             .await
             .expect("script timeout");
+        let idle = app
+            .wd
+            .execute_async(IDLE_SCRIPT, vec![json!(60)])
+            .await
+            .expect("idle script");
+        let idle_frames = frames_of(idle.json());
         let ret = app
             .wd
             .execute_async(SCROLL_SCRIPT, vec![json!(SCROLL_STEPS)])
@@ -126,10 +163,7 @@ async fn main() {
             .expect("scroll script");
         let v = ret.json().clone();
         assert!(v.get("error").is_none(), "{v}");
-        let frames: Vec<f64> = v["frames"]
-            .as_array()
-            .map(|a| a.iter().filter_map(Value::as_f64).collect())
-            .unwrap_or_default();
+        let frames = frames_of(&v);
         tokio::time::sleep(Duration::from_secs(2)).await;
         let (pss_scrolled, _) = pss_mb(&binary);
         app.screenshot(&format!("bench-{n}-scrolled")).await;
@@ -139,6 +173,7 @@ async fn main() {
             "models": n,
             "launch_to_table_painted_ms": launch_ms.round(),
             "scroll": stats(&frames),
+            "idle": stats(&idle_frames),
             "scroll_height_px": v["scrollHeight"],
             "pss_mb_after_paint": (pss_idle * 10.0).round() / 10.0,
             "pss_mb_after_scroll": (pss_scrolled * 10.0).round() / 10.0,

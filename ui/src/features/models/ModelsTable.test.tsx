@@ -66,7 +66,7 @@ describe("models table: search and filters", () => {
     await waitFor(() => expect(rowNames()).toEqual([model2.name]));
     const sent = backend.queries().slice(before);
     expect(sent).toEqual([
-      { view: { filter: { search: "graph", statuses: [] }, sort: "name", dir: "asc" }, offset: 0, limit: 100 },
+      { view: { filter: { search: "graph", statuses: [] }, sort: "name", dir: "asc" }, offset: 0, limit: 50 },
     ]);
     expect(screen.getByText("1 of 4 models")).toBeInTheDocument();
 
@@ -91,7 +91,7 @@ describe("models table: search and filters", () => {
         // Lifecycle order whatever the click order, so that equal filters share a cache entry.
         view: { filter: { statuses: ["development", "staging"] }, sort: "name", dir: "asc" },
         offset: 0,
-        limit: 100,
+        limit: 50,
       }),
     );
     await waitFor(() => expect(rowNames()).toEqual([model3.name, model2.name]));
@@ -150,7 +150,7 @@ describe("models table: windowed fetching (100 000 models)", () => {
     const offsets = backend.queries().slice(before).map((q) => q.offset);
     expect(offsets.length).toBeGreaterThanOrEqual(1);
     expect(offsets.length).toBeLessThanOrEqual(2);
-    for (const o of offsets) expect([49_900, 50_000]).toContain(o);
+    for (const o of offsets) expect([49_950, 50_000]).toContain(o);
     const shown = bodyRows();
     expect(shown.length).toBeLessThan(40);
 
@@ -161,7 +161,7 @@ describe("models table: windowed fetching (100 000 models)", () => {
     expect(await screen.findByText("Model 100000")).toBeInTheDocument();
   });
 
-  it("rows whose page is still loading are skeletons of the same height", async () => {
+  it("rows whose page is still loading are one placeholder as tall as those rows", async () => {
     const pending: Array<() => void> = [];
     const models = manyModels(1000);
     const backend = mockBackend(
@@ -180,12 +180,16 @@ describe("models table: windowed fetching (100 000 models)", () => {
     box.scrollTop = 500 * ROW_HEIGHT;
     fireEvent.scroll(box);
     await waitFor(() => expect(backend.queries().some((q) => q.offset === 500)).toBe(true));
-    expect(box.querySelectorAll("tr.row-skeleton").length).toBeGreaterThan(10);
-    // The window straddles pages 4 and 5: both were asked for, nothing else.
-    expect(backend.queries().map((q) => q.offset).filter((o) => o > 0).sort()).toEqual([400, 500]);
+    const loading = box.querySelectorAll<HTMLTableRowElement>("tr.row-loading");
+    expect(loading).toHaveLength(1);
+    const height = parseInt(loading[0]?.querySelector("td")?.style.height ?? "", 10);
+    expect(height % ROW_HEIGHT).toBe(0);
+    expect(height / ROW_HEIGHT).toBeGreaterThan(10);
+    // The window straddles the pages that start at rows 450 and 500: both were asked for, nothing else.
+    expect(backend.queries().map((q) => q.offset).filter((o) => o > 0).sort()).toEqual([450, 500]);
     for (const release of pending) release();
     expect(await screen.findByText("Model 000501")).toBeInTheDocument();
-    expect(box.querySelectorAll("tr.row-skeleton")).toHaveLength(0);
+    expect(box.querySelectorAll("tr.row-loading")).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,6 @@
-import { useEffect, useLayoutEffect, useMemo, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useMemo, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { functionalUpdate, useTable, type SortingState } from "@tanstack/react-table";
+import { flexRender, functionalUpdate, useTable, type SortingState } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { ArrowDown, ArrowUp, ChevronRight } from "lucide-react";
 import type { Model } from "../../bindings/Model";
@@ -18,7 +18,7 @@ export const ROW_HEIGHT = 52;
 /** The sticky header row above the rows, inside the same scroll box (px, approximate). */
 const HEADER_HEIGHT = 35;
 /** Rows rendered beyond each edge of the visible ones. */
-const OVERSCAN = 12;
+const OVERSCAN = 4;
 
 const PAINTED_MARK = "modelops:table-painted";
 
@@ -201,77 +201,115 @@ function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
   const lastItem = items.at(-1);
   const padTop = firstItem ? firstItem.start - HEADER_HEIGHT : 0;
   const padBottom = lastItem ? virtualizer.getTotalSize() - lastItem.end : 0;
+  // Rows whose page is still loading are drawn as one placeholder per run of them, not one skeleton row each:
+  // while the scrollbar is dragged most frames land on rows not loaded yet, and a single cell is cheap to lay
+  // out and paint (BENCHMARKS.md, issue 4).
+  const out: ReactNode[] = [];
+  let missing: number[] = [];
   let errorShown = false;
+  const flushMissing = () => {
+    const start = missing[0];
+    if (start === undefined) return;
+    if (error && !errorShown) {
+      errorShown = true;
+      out.push(
+        <tr key={`error-${start}`} className="row-error" aria-rowindex={start + 2}>
+          <td colSpan={COLUMN_COUNT}>
+            <div className="inline-error" role="alert">
+              <span>Couldn&apos;t load these models: {error.message}</span>
+              <Button size="sm" onClick={() => void qc.refetchQueries({ queryKey: modelKeys.pages(), type: "active" })}>
+                Retry
+              </Button>
+            </div>
+          </td>
+        </tr>,
+      );
+      if (missing.length > 1) out.push(<LoadingRows key={`loading-${start + 1}`} rows={missing.length - 1} />);
+    } else {
+      out.push(<LoadingRows key={`loading-${start}`} rows={missing.length} />);
+    }
+    missing = [];
+  };
+  for (const item of items) {
+    const row = rowAt.get(item.index);
+    if (!row) {
+      missing.push(item.index);
+      continue;
+    }
+    flushMissing();
+    out.push(<ModelRow key={`${item.index}:${row.original.id}`} row={row} index={item.index} onView={onView} />);
+  }
+  flushMissing();
 
   return (
     <tbody>
       {padTop > 0 ? <Spacer height={padTop} /> : null}
-      {items.map((item) => {
-        const row = rowAt.get(item.index);
-        if (!row) {
-          if (error && !errorShown) {
-            errorShown = true;
-            return (
-              <tr key={`error-${item.index}`} className="row-error" aria-rowindex={item.index + 2}>
-                <td colSpan={COLUMN_COUNT}>
-                  <div className="inline-error" role="alert">
-                    <span>Couldn&apos;t load these models: {error.message}</span>
-                    <Button
-                      size="sm"
-                      onClick={() => void qc.refetchQueries({ queryKey: modelKeys.pages(), type: "active" })}
-                    >
-                      Retry
-                    </Button>
-                  </div>
-                </td>
-              </tr>
-            );
-          }
-          return <SkeletonRow key={`skeleton-${item.index}`} />;
-        }
-        const m = row.original;
-        return (
-          <tr
-            key={`${item.index}:${m.id}`}
-            className={m.status === "archived" ? "row-archived" : undefined}
-            aria-rowindex={item.index + 2}
-          >
-            {row.getAllCells().map((cell) => {
-              const id = cell.column.id;
-              const className = COLUMN_LOOK[id]?.className;
-              if (id === "name") {
-                return (
-                  <th key={cell.id} scope="row" className={className}>
-                    <body.FlexRender cell={cell} />
-                  </th>
-                );
-              }
-              if (id === ACTIONS_COLUMN) {
-                return (
-                  <td key={cell.id} className={className}>
-                    <button
-                      type="button"
-                      className="btn btn-ghost btn-sm"
-                      aria-label={`View details of ${m.name}`}
-                      onClick={() => onView(m)}
-                    >
-                      Details
-                      <ChevronRight size={14} aria-hidden="true" />
-                    </button>
-                  </td>
-                );
-              }
-              return (
-                <td key={cell.id} className={className}>
-                  <body.FlexRender cell={cell} />
-                </td>
-              );
-            })}
-          </tr>
-        );
-      })}
+      {out}
       {padBottom > 0 ? <Spacer height={padBottom} /> : null}
     </tbody>
+  );
+}
+
+type BodyRow = ReturnType<ReturnType<typeof useTable<typeof features, Model>>["getRowModel"]>["rows"][number];
+
+/**
+ * One model's row. The row objects are rebuilt whenever the window moves, but the model inside comes from the
+ * query cache and stays the same object while its page's data does: compare that, so that a scroll re-renders
+ * only the rows that came into view.
+ */
+const ModelRow = memo(function ModelRow({
+  row,
+  index,
+  onView,
+}: {
+  row: BodyRow;
+  index: number;
+  onView: (model: Model) => void;
+}) {
+  const m = row.original;
+  return (
+    <tr className={m.status === "archived" ? "row-archived" : undefined} aria-rowindex={index + 2}>
+      {row.getAllCells().map((cell) => {
+        const id = cell.column.id;
+        const className = COLUMN_LOOK[id]?.className;
+        if (id === "name") {
+          return (
+            <th key={cell.id} scope="row" className={className}>
+              {flexRender(cell.column.columnDef.cell, cell.getContext())}
+            </th>
+          );
+        }
+        if (id === ACTIONS_COLUMN) {
+          return (
+            <td key={cell.id} className={className}>
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                aria-label={`View details of ${m.name}`}
+                onClick={() => onView(m)}
+              >
+                Details
+                <ChevronRight size={14} aria-hidden="true" />
+              </button>
+            </td>
+          );
+        }
+        return (
+          <td key={cell.id} className={className}>
+            {flexRender(cell.column.columnDef.cell, cell.getContext())}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}, (a, b) => a.row.original === b.row.original && a.index === b.index && a.onView === b.onView);
+
+/** `rows` rows whose page is loading: one cell as tall as they are, striped like empty rows. */
+function LoadingRows({ rows }: { rows: number }) {
+  return (
+    <tr className="row-loading" aria-hidden="true">
+      <td colSpan={COLUMN_COUNT} style={{ height: rows * ROW_HEIGHT }} />
+    </tr>
   );
 }
 
@@ -280,19 +318,6 @@ function Spacer({ height }: { height: number }) {
   return (
     <tr className="row-spacer" aria-hidden="true">
       <td colSpan={COLUMN_COUNT} style={{ height }} />
-    </tr>
-  );
-}
-
-/** A row whose page is still loading: same height as a model row. */
-function SkeletonRow() {
-  return (
-    <tr className="row-skeleton" aria-hidden="true">
-      {columns.map((c, i) => (
-        <td key={c.id ?? i} className={COLUMN_LOOK[c.id ?? ""]?.className}>
-          {c.id === ACTIONS_COLUMN ? null : <span className={`skeleton skeleton-line${i === 0 ? " wide" : ""}`} />}
-        </td>
-      ))}
     </tr>
   );
 }
