@@ -296,8 +296,8 @@ async fn a_refused_action_shows_the_registry_error_and_changes_nothing() {
     app.quit().await;
 }
 
-/// Waits for GTK's save dialog, then types `keys` into it.
-fn drive_save_dialog(path: Option<&Path>) {
+/// Waits (up to 20 s) for a visible native dialog window titled `title`, then for it to take keyboard input.
+fn wait_for_dialog(title: &str) {
     let found = std::process::Command::new("timeout")
         .args([
             "20",
@@ -306,15 +306,20 @@ fn drive_save_dialog(path: Option<&Path>) {
             "--sync",
             "--onlyvisible",
             "--name",
-            "Save File",
+            title,
         ])
         .output()
         .expect("xdotool search");
     assert!(
         found.status.success(),
-        "the native save dialog did not appear"
+        "the native dialog \"{title}\" did not appear"
     );
     std::thread::sleep(Duration::from_millis(1200));
+}
+
+/// Waits for GTK's save dialog, then types `path` into it (or cancels it).
+fn drive_save_dialog(path: Option<&Path>) {
+    wait_for_dialog("Save File");
     match path {
         Some(p) => {
             xdotool(&["key", "ctrl+a"]);
@@ -571,23 +576,7 @@ const IMPORT: &str = "//dialog[@open and .//button[@id='import-preview']]";
 
 /// Waits for GTK's open dialog titled `title`, then types `path` into its location entry.
 fn drive_open_dialog(title: &str, path: &Path) {
-    let found = std::process::Command::new("timeout")
-        .args([
-            "20",
-            "xdotool",
-            "search",
-            "--sync",
-            "--onlyvisible",
-            "--name",
-            title,
-        ])
-        .output()
-        .expect("xdotool search");
-    assert!(
-        found.status.success(),
-        "the native open dialog \"{title}\" did not appear"
-    );
-    std::thread::sleep(Duration::from_millis(1200));
+    wait_for_dialog(title);
     // An open dialog shows a file list: Ctrl+L gives it a location entry to type the path into.
     xdotool(&["key", "ctrl+l"]);
     std::thread::sleep(Duration::from_millis(400));
