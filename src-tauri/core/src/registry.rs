@@ -221,50 +221,44 @@ impl Registry {
         self.read(|tx| load_model(tx, model_id))
     }
 
+    /// Every figure from one scan of the `models_summary` covering index, grouped into at most a dozen rows
+    /// (migration 4 keeps `cur_test_passed` equal to the outcome of the current version's latest run).
     pub fn summary(&self) -> Result<Summary> {
         self.read(|tx| {
-            let (total, development, staging, production, archived) = tx.query_row(
-                "SELECT count(*),
-                        coalesce(sum(status = 'development'), 0), coalesce(sum(status = 'staging'), 0),
-                        coalesce(sum(status = 'production'), 0), coalesce(sum(status = 'archived'), 0)
-                 FROM models",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )?;
-            let running_ab_tests =
-                tx.query_row("SELECT count(*) FROM ab_tests WHERE status = 'running'", [], |r| {
-                    r.get(0)
-                })?;
-            let production_avg_accuracy = tx.query_row(
-                "SELECT avg(v.accuracy) FROM models m JOIN model_versions v ON v.id = m.current_version_id
-                 WHERE m.status = 'production'",
+            let mut s = Summary::default();
+            let mut production_accuracy = 0.0;
+            let mut stmt = tx.prepare_cached(SUMMARY_SQL)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let status = parse_status(0, &r.get::<_, String>(0)?)?;
+                let tested: Option<bool> = r.get(1)?;
+                let count: u32 = r.get(2)?;
+                s.total += count;
+                match status {
+                    Status::Development => s.development += count,
+                    Status::Staging => s.staging += count,
+                    Status::Production => {
+                        s.production += count;
+                        production_accuracy += r.get::<_, f64>(3)?;
+                    }
+                    Status::Archived => s.archived += count,
+                }
+                if status != Status::Archived {
+                    match tested {
+                        None => s.untested += count,
+                        Some(false) => s.failing_tests += count,
+                        Some(true) => {}
+                    }
+                }
+            }
+            s.production_avg_accuracy =
+                (s.production > 0).then(|| production_accuracy / f64::from(s.production));
+            s.running_ab_tests = tx.query_row(
+                "SELECT count(*) FROM ab_tests WHERE status = 'running'",
                 [],
                 |r| r.get(0),
             )?;
-            let failing_tests = tx.query_row(
-                "SELECT count(*) FROM models m
-                 JOIN test_runs t ON t.id = (SELECT max(id) FROM test_runs WHERE version_id = m.current_version_id)
-                 WHERE m.status <> 'archived' AND t.passed < t.total",
-                [],
-                |r| r.get(0),
-            )?;
-            let untested = tx.query_row(
-                "SELECT count(*) FROM models m WHERE m.status <> 'archived'
-                 AND NOT EXISTS (SELECT 1 FROM test_runs t WHERE t.version_id = m.current_version_id)",
-                [],
-                |r| r.get(0),
-            )?;
-            Ok(Summary {
-                total,
-                development,
-                staging,
-                production,
-                archived,
-                running_ab_tests,
-                production_avg_accuracy,
-                failing_tests,
-                untested,
-            })
+            Ok(s)
         })
     }
 
@@ -715,6 +709,10 @@ pub const MODEL_SELECT: &str = "
     FROM models m
     JOIN model_versions v ON v.id = m.current_version_id
     LEFT JOIN test_runs lt ON lt.id = (SELECT max(id) FROM test_runs WHERE version_id = v.id)";
+
+/// The summary's counts per status and latest test outcome, with the accuracy summed for the average.
+pub const SUMMARY_SQL: &str = "SELECT status, cur_test_passed, count(*), total(cur_accuracy)
+    FROM models INDEXED BY models_summary GROUP BY status, cur_test_passed";
 
 fn model_from_row(r: &Row<'_>) -> rusqlite::Result<Model> {
     let status: String = r.get(3)?;

@@ -113,7 +113,7 @@ pub struct ModelList {
 }
 
 /// Registry-wide figures for the summary cards, computed by SQL aggregates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Summary {

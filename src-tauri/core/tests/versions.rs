@@ -631,3 +631,58 @@ fn audit_log_exports_to_csv() {
     assert_eq!((&last[5], &last[11]), ("rolled_back", "comma, \"quote\""));
     assert_eq!(last[15].len(), 64);
 }
+
+/// The summary reads `cur_test_passed`, a copy kept by triggers; it must follow the current version's latest
+/// run through test runs, new versions and rollbacks, exactly as the per-model lookup it replaced.
+#[test]
+fn summary_test_figures_follow_the_current_versions_latest_run() {
+    let reg = Registry::open_in_memory().unwrap();
+    let figures = |reg: &Registry| {
+        let s = reg.summary().unwrap();
+        (s.failing_tests, s.untested)
+    };
+    assert_eq!(figures(&reg), (0, 4));
+    let run = reg.run_tests("model-1").unwrap();
+    assert_eq!(run.passed, run.total, "model-1's seed metrics pass");
+    assert_eq!(figures(&reg), (0, 3));
+    reg.run_tests("model-3").unwrap(); // its seed metrics fail some checks
+    assert_eq!(figures(&reg), (1, 2));
+    // A new version has no run yet, so model-1 counts as untested again...
+    reg.register_version(&version_req("model-1", "2.2.0"))
+        .unwrap();
+    assert_eq!(figures(&reg), (1, 3));
+    // ...until a rollback makes the tested 2.1.0 current again.
+    reg.rollback("model-1").unwrap();
+    assert_eq!(reg.get_model("model-1").unwrap().version, "2.1.0");
+    assert_eq!(figures(&reg), (1, 2));
+}
+
+#[test]
+fn upgrading_to_schema_4_fills_the_latest_outcome_from_existing_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("registry.sqlite3");
+    let registry_at_schema_3 = Registry::open(&path).unwrap();
+    registry_at_schema_3.run_tests("model-1").unwrap(); // passes
+    registry_at_schema_3.run_tests("model-3").unwrap(); // fails
+    let before = registry_at_schema_3.summary().unwrap();
+    drop(registry_at_schema_3);
+    {
+        // Back to schema 3 by hand: the copy and its triggers as they were before migration 4.
+        let raw = Connection::open(&path).unwrap();
+        raw.execute_batch(
+            "DROP INDEX models_summary;
+             DROP TRIGGER test_runs_latest_outcome;
+             ALTER TABLE models DROP COLUMN cur_test_passed;
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+    }
+    let reg = Registry::open(&path).unwrap();
+    assert_eq!(reg.schema_version().unwrap(), 4);
+    let after = reg.summary().unwrap();
+    assert_eq!((after.failing_tests, after.untested), (1, 2));
+    assert_eq!(
+        (after.failing_tests, after.untested),
+        (before.failing_tests, before.untested)
+    );
+}
