@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # App benchmark over the real window (issue 4): launch → table painted, frame intervals while scrolling
 # through every row, and PSS of all the app's processes, at 1 000, 10 000 and 100 000 generated models,
-# with an empty Tauri window as the memory baseline. Needs the release app (scripts/test.sh or
-# `ui/node_modules/.bin/tauri build --bundles deb`); builds the baseline example itself.
+# with an empty Tauri window as the memory baseline. Builds the release app (incrementally: a stale binary
+# would measure old code) and the baseline example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-[ -x target/release/modelops ] || ui/node_modules/.bin/tauri build --no-bundle --ci
+[ -x ui/node_modules/.bin/tauri ] || (cd ui && npm ci --no-audit --no-fund)
+ui/node_modules/.bin/tauri build --no-bundle --ci
 [ "${MODELOPS_BENCH_BASELINE:-1}" = 0 ] || cargo build --release --locked --example empty-window --features custom-protocol
 cargo build --locked -p modelops-e2e --bin app-bench
 

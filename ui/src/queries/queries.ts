@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
 import {
   getModelDetails,
   getSummary,
@@ -56,15 +56,22 @@ function combinePages(results: Array<{ data?: ModelPage | undefined; isError: bo
   };
 }
 
-/** The pages `pageIndexes` of a view (the ones the table's visible window touches). Same keys as useModelHead. */
-export const useModelPages = (view: ModelView, pageIndexes: number[]) =>
+/** One page of a view, as the table's windows and its prefetching share it. */
+export const modelPageQuery = (view: ModelView, pageIndex: number) =>
+  queryOptions({
+    queryKey: modelKeys.page(view, pageIndex),
+    queryFn: () => fetchPage(view, pageIndex),
+    staleTime: PAGE_STALE_MS,
+    gcTime: PAGE_GC_MS,
+  });
+
+/**
+ * The pages `pageIndexes` of a view (the ones the table's visible window touches), in that order. Only those in
+ * `fetch` are fetched; the others show what the cache already holds, if anything. Same keys as useModelHead.
+ */
+export const useModelPages = (view: ModelView, pageIndexes: number[], fetch: ReadonlySet<number>) =>
   useQueries({
-    queries: pageIndexes.map((pageIndex) => ({
-      queryKey: modelKeys.page(view, pageIndex),
-      queryFn: () => fetchPage(view, pageIndex),
-      staleTime: PAGE_STALE_MS,
-      gcTime: PAGE_GC_MS,
-    })),
+    queries: pageIndexes.map((pageIndex) => ({ ...modelPageQuery(view, pageIndex), enabled: fetch.has(pageIndex) })),
     combine: combinePages,
   });
 

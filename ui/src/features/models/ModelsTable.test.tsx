@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { model2, model3, summary } from "../../test/fixtures";
 import { manyModels, mockBackend, renderApp } from "../../test/render";
 import { ROW_HEIGHT } from "./ModelsTable";
+import { PAGE_SIZE } from "../../queries";
 
 const modelsTable = () => within(screen.getByRole("table", { name: "Models" }));
 const bodyRows = () => modelsTable().getAllByRole("row").slice(1);
@@ -118,16 +119,17 @@ describe("models table: search and filters", () => {
 });
 
 describe("models table: windowed fetching (100 000 models)", () => {
-  it("asks only for the first page and renders only the rows in view", async () => {
+  it("asks only for the first page and the one after it, and renders only the rows in view", async () => {
     const backend = mockBackend({ get_summary: () => ({ ...summary, total: 100_000 }) }, { models: manyModels(100_000) });
     renderApp();
     expect(await screen.findByText("Model 000001")).toBeInTheDocument();
     await waitFor(() => expect(screen.getByText("100,000 of 100,000 models")).toBeInTheDocument());
+    // The page after the window is prefetched once the window rests, so reading on finds its rows loaded.
+    await waitFor(() => expect(backend.queries().some((q) => q.offset === PAGE_SIZE)).toBe(true));
     const queries = backend.queries();
-    expect(queries.length).toBeLessThanOrEqual(2);
     expect(queries[0]).toMatchObject({ offset: 0 });
     expect(queries[0]!.limit).toBeLessThanOrEqual(500);
-    expect(queries.every((q) => q.offset === 0)).toBe(true);
+    expect(new Set(queries.map((q) => q.offset))).toEqual(new Set([0, PAGE_SIZE]));
     expect(screen.getByRole("table", { name: "Models" })).toHaveAttribute("aria-rowcount", "100001");
     // ~11 visible in the 560 px box of the test setup, plus the overscan: far from 100 000.
     const rows = bodyRows();
@@ -147,16 +149,19 @@ describe("models table: windowed fetching (100 000 models)", () => {
     box.scrollTop = 50_000 * ROW_HEIGHT;
     fireEvent.scroll(box);
     expect(await screen.findByText("Model 050001")).toBeInTheDocument();
+    // The window's pages (it may straddle two) and their neighbours above and below, nothing else.
+    await waitFor(() => expect(backend.queries().slice(before).length).toBeGreaterThanOrEqual(3));
     const offsets = backend.queries().slice(before).map((q) => q.offset);
-    expect(offsets.length).toBeGreaterThanOrEqual(1);
-    expect(offsets.length).toBeLessThanOrEqual(2);
-    for (const o of offsets) expect([49_950, 50_000]).toContain(o);
+    expect(offsets).toContain(50_000);
+    expect(offsets.length).toBeLessThanOrEqual(4);
+    for (const o of offsets) expect([49_900, 49_950, 50_000, 50_050]).toContain(o);
     const shown = bodyRows();
     expect(shown.length).toBeLessThan(40);
 
     await user.click(screen.getByRole("button", { name: "Model" })); // name desc
-    await waitFor(() => expect(backend.queries().at(-1)?.view).toMatchObject({ sort: "name", dir: "desc" }));
-    expect(backend.queries().at(-1)?.offset).toBe(0);
+    await waitFor(() =>
+      expect(backend.queries().find((q) => q.view.sort === "name" && q.view.dir === "desc")?.offset).toBe(0),
+    );
     expect(box.scrollTop).toBe(0);
     expect(await screen.findByText("Model 100000")).toBeInTheDocument();
   });
@@ -185,11 +190,39 @@ describe("models table: windowed fetching (100 000 models)", () => {
     const height = parseInt(loading[0]?.querySelector("td")?.style.height ?? "", 10);
     expect(height % ROW_HEIGHT).toBe(0);
     expect(height / ROW_HEIGHT).toBeGreaterThan(10);
-    // The window straddles the pages that start at rows 450 and 500: both were asked for, nothing else.
-    expect(backend.queries().map((q) => q.offset).filter((o) => o > 0).sort()).toEqual([450, 500]);
+    // The window straddles the pages that start at rows 450 and 500: both were asked for, and once the window
+    // rested their neighbours; nothing else (offset 50 is the page prefetched below the first window).
+    await waitFor(() => expect(backend.queries().some((q) => q.offset === 550)).toBe(true));
+    expect(
+      backend
+        .queries()
+        .map((q) => q.offset)
+        .filter((o) => o > PAGE_SIZE)
+        .sort((a, b) => a - b),
+    ).toEqual([400, 450, 500, 550]);
     for (const release of pending) release();
     expect(await screen.findByText("Model 000501")).toBeInTheDocument();
     expect(box.querySelectorAll("tr.row-loading")).toHaveLength(0);
+  });
+});
+
+describe("models table: a window that jumps", () => {
+  it("fetches nothing for the rows it flies past, only where it comes to rest", async () => {
+    const backend = mockBackend({}, { models: manyModels(100_000) });
+    renderApp();
+    expect(await screen.findByText("Model 000001")).toBeInTheDocument();
+    const box = screen.getByRole("region", { name: "Models table, scrollable" });
+    await waitFor(() => expect(backend.queries().some((q) => q.offset === PAGE_SIZE)).toBe(true));
+    const before = backend.queries().length;
+    // A scrollbar drag: five positions, each rendered, all within one task, so no rest between them.
+    for (const row of [10_000, 20_000, 30_000, 40_000, 60_000]) {
+      box.scrollTop = row * ROW_HEIGHT;
+      fireEvent.scroll(box);
+    }
+    expect(box.querySelectorAll("tr.row-loading").length).toBeGreaterThan(0);
+    expect(await screen.findByText("Model 060001")).toBeInTheDocument();
+    const offsets = backend.queries().slice(before).map((q) => q.offset);
+    for (const o of offsets) expect(o).toBeGreaterThanOrEqual(59_900);
   });
 });
 
