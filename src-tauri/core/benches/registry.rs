@@ -686,11 +686,10 @@ fn floor_rollback(conn: &mut Connection, model_id: &str) -> Row18 {
     // the current one (the benchmark uses a deployed model).
     let (prev_id, prev_version): (i64, String) = tx
         .prepare_cached(
-            "SELECT v.id, v.version FROM events e
-               JOIN model_versions v ON v.model_id = e.model_id AND v.version = e.to_version
-              WHERE e.model_id = ?1 AND e.to_status = ?2
-                AND e.action IN ('promoted', 'deployed', 'rolled_back') AND e.to_version <> ?3
-              ORDER BY e.id DESC LIMIT 1",
+            "SELECT v.id, v.version FROM deployments d
+               JOIN model_versions v ON v.model_id = d.model_id AND v.version = d.version
+              WHERE d.model_id = ?1 AND d.status = ?2 AND d.version <> ?3
+              ORDER BY d.last_event_id DESC LIMIT 1",
         )
         .unwrap()
         .query_row(params![model_id, status, version], |r| {

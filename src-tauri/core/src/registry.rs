@@ -405,10 +405,8 @@ impl Registry {
                         )));
                     }
                     let deployed: bool = tx.query_row(
-                        &format!(
-                            "SELECT EXISTS (SELECT 1 FROM events WHERE model_id = ?1 AND to_version = ?2
-                               AND action IN {DEPLOYING_ACTIONS} AND to_status IN ('staging', 'production'))"
-                        ),
+                        "SELECT EXISTS (SELECT 1 FROM deployments WHERE model_id = ?1 AND version = ?2
+                           AND status IN ('staging', 'production'))",
                         params![model_id, v],
                         |r| r.get(0),
                     )?;
@@ -700,10 +698,9 @@ pub const MODEL_SELECT: &str = "
                  WHERE pv.model_id = m.id AND pv.seq < v.seq ORDER BY pv.seq DESC LIMIT 1)
              WHEN 'archived' THEN NULL
              ELSE
-               (SELECT e.to_version FROM events e
-                 WHERE e.model_id = m.id AND e.to_status = m.status
-                   AND e.action IN ('promoted', 'deployed', 'rolled_back') AND e.to_version <> v.version
-                 ORDER BY e.id DESC LIMIT 1)
+               (SELECT d.version FROM deployments d
+                 WHERE d.model_id = m.id AND d.status = m.status AND d.version <> v.version
+                 ORDER BY d.last_event_id DESC LIMIT 1)
            END,
            lt.passed, lt.total, v.is_demo OR m.is_demo
     FROM models m

@@ -658,13 +658,27 @@ fn summary_test_figures_follow_the_current_versions_latest_run() {
 }
 
 #[test]
-fn upgrading_to_schema_4_fills_the_latest_outcome_from_existing_runs() {
+fn upgrading_to_schema_4_fills_the_copies_from_existing_runs_and_events() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("registry.sqlite3");
     let registry_at_schema_3 = Registry::open(&path).unwrap();
     registry_at_schema_3.run_tests("model-1").unwrap(); // passes
     registry_at_schema_3.run_tests("model-3").unwrap(); // fails
+    registry_at_schema_3
+        .register_version(&version_req("model-2", "1.9.0"))
+        .unwrap();
+    registry_at_schema_3.promote("model-2").unwrap();
     let before = registry_at_schema_3.summary().unwrap();
+    let previous = |reg: &Registry| -> Vec<Option<String>> {
+        reg.list_models()
+            .unwrap()
+            .models
+            .into_iter()
+            .map(|m| m.previous_version)
+            .collect()
+    };
+    let previous_before = previous(&registry_at_schema_3);
+    assert!(previous_before.iter().filter(|p| p.is_some()).count() >= 2);
     drop(registry_at_schema_3);
     {
         // Back to schema 3 by hand: the copy and its triggers as they were before migration 4.
@@ -672,6 +686,8 @@ fn upgrading_to_schema_4_fills_the_latest_outcome_from_existing_runs() {
         raw.execute_batch(
             "DROP INDEX models_summary;
              DROP TRIGGER test_runs_latest_outcome;
+             DROP TRIGGER events_deployment;
+             DROP TABLE deployments;
              ALTER TABLE models DROP COLUMN cur_test_passed;
              PRAGMA user_version = 3;",
         )
@@ -684,5 +700,10 @@ fn upgrading_to_schema_4_fills_the_latest_outcome_from_existing_runs() {
     assert_eq!(
         (after.failing_tests, after.untested),
         (before.failing_tests, before.untested)
+    );
+    assert_eq!(
+        previous(&reg),
+        previous_before,
+        "deployments backfilled from the events"
     );
 }

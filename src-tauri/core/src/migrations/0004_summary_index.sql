@@ -1,4 +1,4 @@
--- Schema 4: the header's summary counts from one index scan.
+-- Schema 4: the summary counts and every row's "previous version" without per-model scans.
 --
 -- "Failing" and "untested" depend on the latest test run of each model's current version. Computing that
 -- per model took two correlated lookups over every model (~150 ms at 100 000 models, BENCHMARKS.md), on the
@@ -46,3 +46,33 @@ UPDATE models SET cur_test_passed = (
 );
 
 CREATE INDEX models_summary ON models (status, cur_test_passed, cur_accuracy);
+
+-- The "previous version" of a model in staging or production is the latest other version deployed to that
+-- environment. Looking it up in the events walked every deploy event of the model (a model redeployed a
+-- thousand times made each page that shows it read a thousand events). deployments keeps, per model,
+-- environment and version, the id of the latest event that put that version there: the lookup walks at most
+-- one entry per version.
+CREATE TABLE deployments (
+    model_id      TEXT NOT NULL REFERENCES models (id),
+    status        TEXT NOT NULL,
+    version       TEXT NOT NULL,
+    last_event_id INTEGER NOT NULL,
+    PRIMARY KEY (model_id, status, version)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX deployments_latest ON deployments (model_id, status, last_event_id);
+
+-- The same actions as DEPLOYING_ACTIONS in registry.rs.
+CREATE TRIGGER events_deployment
+AFTER INSERT ON events
+FOR EACH ROW WHEN NEW.action IN ('promoted', 'deployed', 'rolled_back')
+    AND NEW.to_status IS NOT NULL AND NEW.to_version IS NOT NULL
+BEGIN
+    INSERT INTO deployments (model_id, status, version, last_event_id)
+    VALUES (NEW.model_id, NEW.to_status, NEW.to_version, NEW.id)
+    ON CONFLICT (model_id, status, version) DO UPDATE SET last_event_id = excluded.last_event_id;
+END;
+
+INSERT INTO deployments (model_id, status, version, last_event_id)
+SELECT model_id, to_status, to_version, max(id) FROM events
+WHERE action IN ('promoted', 'deployed', 'rolled_back') AND to_status IS NOT NULL AND to_version IS NOT NULL
+GROUP BY model_id, to_status, to_version;
