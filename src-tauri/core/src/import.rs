@@ -389,17 +389,19 @@ fn run(
                 vec![if running {
                     "running".into()
                 } else {
-                    "stopped".into()
+                    "aborted".into()
                 }]
             },
         });
         if apply && !exists {
             let started = t.started_at.as_deref().and_then(parse_time).unwrap_or(now);
             tx.execute(
-                "INSERT INTO ab_tests (id, model_a, version_a_id, model_b, version_b_id, traffic_split, status, started_at, stopped_at)
-                 SELECT ?1, a.id, a.current_version_id, b.id, b.current_version_id, ?2, ?3, ?4, ?5
+                "INSERT INTO ab_tests (id, model_a, version_a_id, model_b, version_b_id, traffic_split, status, started_at, ended_at, abort_reason)
+                 SELECT ?1, a.id, a.current_version_id, b.id, b.current_version_id, ?2, ?3, ?4, ?5, ?8
                  FROM models a, models b WHERE a.id = ?6 AND b.id = ?7",
-                params![id, t.traffic_split, if running { "running" } else { "stopped" }, started, if running { None } else { Some(now) }, t.model_a, t.model_b],
+                params![id, t.traffic_split, if running { "running" } else { "aborted" }, started, if running { None } else { Some(now) }, t.model_a, t.model_b,
+                    // The legacy app recorded no results or verdict for a test that ended.
+                    (!running).then_some("Ended in the legacy app, which recorded no results or verdict.")],
             )?;
         }
     }
