@@ -654,12 +654,14 @@ pub fn parse_results_json(file: &str, text: &str) -> Result<AbResultsFile> {
                 }
                 Some(samples)
             }
-            Some(other) => return Err(invalid(
-                file,
-                format!(
+            Some(other) => {
+                return Err(invalid(
+                    file,
+                    format!(
                     "variant {name}: \"latencyMs\" must be an array of milliseconds; got {other}."
                 ),
-            )),
+                ))
+            }
         };
         let out = VariantResults {
             assignments: count("assignments")?,
@@ -816,17 +818,18 @@ pub fn parse_results_csv(file: &str, text: &str) -> Result<AbResultsFile> {
         };
         check_variant(file, &variant, &v)?;
         if let Some(c) = simulated_col {
-            let s =
-                match field(c).to_ascii_lowercase().as_str() {
-                    "" | "false" | "no" | "0" => false,
-                    "true" | "yes" | "1" => true,
-                    other => return Err(invalid(
+            let s = match field(c).to_ascii_lowercase().as_str() {
+                "" | "false" | "no" | "0" => false,
+                "true" | "yes" | "1" => true,
+                other => {
+                    return Err(invalid(
                         file,
                         format!(
                             "line {line}: \"simulated\" must be true or false; got \"{other}\"."
                         ),
-                    )),
-                };
+                    ))
+                }
+            };
             simulated = Some(simulated.unwrap_or(false) || s);
         }
         let slot = if variant == "A" { &mut a } else { &mut b };
