@@ -354,6 +354,9 @@ fn run(
             update_model(reg, tx, m, has_version, now)?;
         }
     }
+    // Models in a running test, from the registry and from this import's tests so far: a model is in at most
+    // one running test (migration 4 enforces it in SQL too), so a clash is refused up front with its name.
+    let mut running_models: Vec<(String, String)> = Vec::new();
     for (id, t) in &tests {
         let exists: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM ab_tests WHERE id = ?1)",
@@ -374,6 +377,31 @@ fn run(
             }
         }
         let running = t.status.as_deref().is_none_or(|s| s == "running");
+        if running && !exists {
+            for side in [&t.model_a, &t.model_b] {
+                let in_registry: Option<String> = tx
+                    .query_row(
+                        "SELECT id FROM ab_tests WHERE status = 'running' AND (model_a = ?1 OR model_b = ?1)",
+                        [side],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let other = in_registry.or_else(|| {
+                    running_models
+                        .iter()
+                        .find(|(m, _)| m == side)
+                        .map(|(_, test)| test.clone())
+                });
+                if let Some(other) = other {
+                    return Err(RegistryError::Conflict(format!(
+                        "A/B test {id}: model {side} is already in the running A/B test {other}; a model is in at \
+                         most one running test."
+                    )));
+                }
+            }
+            running_models.push((t.model_a.clone(), id.clone()));
+            running_models.push((t.model_b.clone(), id.clone()));
+        }
         items.push(ImportItem {
             kind: "abTest".into(),
             id: id.clone(),

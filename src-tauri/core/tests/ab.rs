@@ -624,3 +624,31 @@ fn upgrading_a_schema_3_registry_turns_stopped_tests_into_aborted_ones() {
     // The upgraded file keeps working: the running test can be aborted.
     reg.abort_ab_test(&abort_req("ab-live", "upgrade")).unwrap();
 }
+
+#[test]
+fn a_legacy_running_test_on_a_model_already_running_is_refused_by_name() {
+    let reg = reg();
+    let t = start(&reg, "model-1", "model-2");
+    let legacy = |name: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/legacy")
+            .join(name)
+            .display()
+            .to_string()
+    };
+    // ab_tests.json holds a running test of model-1 and model-7.
+    let req = modelops_core::import::ImportRequest {
+        models_path: legacy("models.json"),
+        ab_tests_path: Some(legacy("ab_tests.json")),
+    };
+    for preview in [true, false] {
+        let msg = refused(&reg, ErrorCode::Conflict, |r| {
+            if preview {
+                r.preview_import(&req)
+            } else {
+                r.apply_import(&req)
+            }
+        });
+        assert!(msg.contains(&t.id) && msg.contains("model-1"), "{msg}");
+    }
+}
