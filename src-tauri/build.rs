@@ -21,7 +21,10 @@ const COMMANDS: &[&str] = &[
     "apply_legacy_import",
     "list_ab_tests",
     "start_ab_test",
-    "stop_ab_test",
+    "import_ab_results",
+    "get_ab_test_analysis",
+    "conclude_ab_test",
+    "abort_ab_test",
     "export_models_csv",
 ];
 

@@ -538,14 +538,17 @@ fn ab_tests_start_list_stop() {
     );
     assert!(err.starts_with("error[INVALID_INPUT]:"), "{err}");
 
-    let out = cli.ok(&["ab-test", "stop", &t.id]);
-    assert!(out.contains(&format!("Stopped A/B test {}", t.id)), "{out}");
+    let out = cli.ok(&["ab-test", "abort", &t.id, "--reason", "wrong split"]);
+    assert!(
+        out.contains(&format!("A/B test {}", t.id)) && out.contains("aborted"),
+        "{out}"
+    );
     let list: Vec<AbTest> = cli.json(&["ab-test", "list"]);
-    assert_eq!(list[0].status, AbTestStatus::Stopped);
-    assert!(list[0].stopped_at.is_some());
-    let err = cli.fails(&["ab-test", "stop", &t.id], 3);
+    assert_eq!(list[0].status, AbTestStatus::Aborted);
+    assert!(list[0].ended_at.is_some());
+    let err = cli.fails(&["ab-test", "stop", &t.id, "--reason", "again"], 3);
     assert!(err.starts_with("error[CONFLICT]:"), "{err}");
-    let err = cli.fails(&["ab-test", "stop", "ab-test-nope"], 3);
+    let err = cli.fails(&["ab-test", "abort", "ab-test-nope", "--reason", "x"], 3);
     assert!(err.starts_with("error[NOT_FOUND]:"), "{err}");
     cli.ok(&["archive", "model-1"]);
 }

@@ -218,8 +218,26 @@ fn ab_test_commands() {
     assert!(t.id.starts_with("ab-test-"));
     let list: Vec<AbTest> = h.ok("list_ab_tests", json!({}));
     assert_eq!(list.len(), 1);
-    let stopped: AbTest = h.ok("stop_ab_test", json!({ "request": { "testId": t.id } }));
-    assert_eq!(stopped.status, AbTestStatus::Stopped);
+    let none: modelops_core::ab::AbTestAnalysis = h.ok(
+        "get_ab_test_analysis",
+        json!({ "request": { "testId": t.id } }),
+    );
+    assert!(none.analysis.is_none());
+    h.err(
+        "conclude_ab_test",
+        json!({ "request": { "testId": t.id } }),
+        "INVALID_INPUT",
+    );
+    h.err(
+        "import_ab_results",
+        json!({ "request": { "testId": t.id, "path": "relative.json" } }),
+        "INVALID_INPUT",
+    );
+    let stopped: AbTest = h.ok(
+        "abort_ab_test",
+        json!({ "request": { "testId": t.id, "reason": "wrong split" } }),
+    );
+    assert_eq!(stopped.status, AbTestStatus::Aborted);
 }
 
 #[test]
@@ -228,8 +246,8 @@ fn error_codes_reach_the_page() {
     h.err("promote_model", model_ref("nope"), "NOT_FOUND");
     h.err("get_model_details", model_ref("nope"), "NOT_FOUND");
     h.err(
-        "stop_ab_test",
-        json!({ "request": { "testId": "ab-test-deadbeef" } }),
+        "abort_ab_test",
+        json!({ "request": { "testId": "ab-test-deadbeef", "reason": "gone" } }),
         "NOT_FOUND",
     );
     let msg = h.err(

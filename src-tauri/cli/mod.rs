@@ -116,7 +116,7 @@ pub enum Command {
         #[arg(value_name = "MODEL_ID")]
         model_id: String,
     },
-    /// Start, stop or list A/B tests
+    /// Start, import results into, analyze, conclude, abort or list A/B tests
     #[command(subcommand)]
     AbTest(AbTestCommand),
     /// Write every model (or, with --audit, the audit log) to a CSV file
@@ -238,10 +238,31 @@ pub enum AbTestCommand {
         #[arg(long, value_name = "PERCENT", allow_negative_numbers = true)]
         split: i64,
     },
-    /// Stop a running A/B test
-    Stop {
+    /// Import a results file (.json or .csv, see docs/ab-results-format.md) into a running test
+    Import {
         #[arg(value_name = "TEST_ID")]
         test_id: String,
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
+    /// Show the analysis of a test's imported results
+    Analyze {
+        #[arg(value_name = "TEST_ID")]
+        test_id: String,
+    },
+    /// End a running test with the verdict of its results
+    Conclude {
+        #[arg(value_name = "TEST_ID")]
+        test_id: String,
+    },
+    /// End a running test without a verdict
+    #[command(alias = "stop")]
+    Abort {
+        #[arg(value_name = "TEST_ID")]
+        test_id: String,
+        /// Why, recorded in the audit log
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
     },
     /// List A/B tests, running first
     List,
@@ -346,6 +367,12 @@ pub enum ActionArg {
     #[value(alias = "ab_test_stopped")]
     AbTestStopped,
     Archived,
+    #[value(alias = "ab_results_imported")]
+    AbResultsImported,
+    #[value(alias = "ab_test_concluded")]
+    AbTestConcluded,
+    #[value(alias = "ab_test_aborted")]
+    AbTestAborted,
 }
 
 impl From<ActionArg> for EventAction {
@@ -359,6 +386,9 @@ impl From<ActionArg> for EventAction {
             ActionArg::AbTestStarted => EventAction::AbTestStarted,
             ActionArg::AbTestStopped => EventAction::AbTestStopped,
             ActionArg::Archived => EventAction::Archived,
+            ActionArg::AbResultsImported => EventAction::AbResultsImported,
+            ActionArg::AbTestConcluded => EventAction::AbTestConcluded,
+            ActionArg::AbTestAborted => EventAction::AbTestAborted,
         }
     }
 }
@@ -644,12 +674,32 @@ fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result
                 model_a,
                 model_b,
                 traffic_split: split,
+                alpha: None,
+                min_detectable_effect: None,
+                power: None,
             })?;
             out.emit(&test, |w, t| output::ab_test_started(w, t))?;
         }
-        Command::AbTest(AbTestCommand::Stop { test_id }) => {
-            let test = reg.stop_ab_test(&test_id)?;
-            out.emit(&test, |w, t| output::ab_test_stopped(w, t))?;
+        Command::AbTest(AbTestCommand::Import { test_id, path }) => {
+            let path = absolute(&path)?;
+            let test = reg.import_ab_results(&modelops_core::ab::ImportAbResultsRequest {
+                test_id,
+                path: path.display().to_string(),
+            })?;
+            out.emit(&test, |w, t| output::ab_test_ended(w, t))?;
+        }
+        Command::AbTest(AbTestCommand::Analyze { test_id }) => {
+            let analysis = reg.ab_test_analysis(&test_id)?;
+            out.emit(&analysis, |w, a| output::ab_analysis(w, a))?;
+        }
+        Command::AbTest(AbTestCommand::Conclude { test_id }) => {
+            let test = reg.conclude_ab_test(&test_id)?;
+            out.emit(&test, |w, t| output::ab_test_ended(w, t))?;
+        }
+        Command::AbTest(AbTestCommand::Abort { test_id, reason }) => {
+            let test =
+                reg.abort_ab_test(&modelops_core::ab::AbortAbTestRequest { test_id, reason })?;
+            out.emit(&test, |w, t| output::ab_test_ended(w, t))?;
         }
         Command::AbTest(AbTestCommand::List) => {
             let tests = reg.list_ab_tests()?;

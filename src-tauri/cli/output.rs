@@ -170,6 +170,18 @@ fn event_sentence(e: &Event) -> String {
             Some(d) => format!("Stopped A/B test: {d}"),
             None => "Stopped A/B test".to_owned(),
         },
+        EventAction::AbResultsImported => match detail {
+            Some(d) => format!("Imported A/B results: {d}"),
+            None => "Imported A/B results".to_owned(),
+        },
+        EventAction::AbTestConcluded => match detail {
+            Some(d) => format!("Concluded A/B test: {d}"),
+            None => "Concluded A/B test".to_owned(),
+        },
+        EventAction::AbTestAborted => match detail {
+            Some(d) => format!("Aborted A/B test: {d}"),
+            None => "Aborted A/B test".to_owned(),
+        },
         EventAction::Archived => match e.from_status {
             Some(s) => format!("Archived (was {})", s.as_str()),
             None => "Archived".to_owned(),
@@ -181,7 +193,12 @@ fn event_sentence(e: &Event) -> String {
 fn event_note(e: &Event) -> String {
     let shows_detail = matches!(
         e.action,
-        EventAction::Tested | EventAction::AbTestStarted | EventAction::AbTestStopped
+        EventAction::Tested
+            | EventAction::AbTestStarted
+            | EventAction::AbTestStopped
+            | EventAction::AbResultsImported
+            | EventAction::AbTestConcluded
+            | EventAction::AbTestAborted
     );
     let mut parts = Vec::new();
     if let Some(d) = e
@@ -505,7 +522,8 @@ fn ab_tests_table(w: &mut dyn Write, tests: &[AbTest], indent: usize) -> io::Res
         ("MODEL B", L),
         ("SPLIT A/B", R),
         ("STARTED", L),
-        ("STOPPED", L),
+        ("ENDED", L),
+        ("OUTCOME", L),
     ])
     .indent(indent);
     for a in tests {
@@ -520,7 +538,8 @@ fn ab_tests_table(w: &mut dyn Write, tests: &[AbTest], indent: usize) -> io::Res
                 a.traffic_split
             ),
             utc!(a.started_at),
-            opt_utc!(a.stopped_at),
+            opt_utc!(a.ended_at),
+            ab_outcome(a),
         ]);
     }
     t.write(w)
@@ -529,7 +548,21 @@ fn ab_tests_table(w: &mut dyn Write, tests: &[AbTest], indent: usize) -> io::Res
 fn ab_status(s: AbTestStatus) -> &'static str {
     match s {
         AbTestStatus::Running => "running",
-        AbTestStatus::Stopped => "stopped",
+        AbTestStatus::Concluded => "concluded",
+        AbTestStatus::Aborted => "aborted",
+    }
+}
+
+fn ab_outcome(a: &AbTest) -> String {
+    use modelops_core::ab::AbOutcome;
+    match a.outcome {
+        Some(AbOutcome::AWins) => "A wins".to_owned(),
+        Some(AbOutcome::BWins) => "B wins".to_owned(),
+        Some(AbOutcome::Inconclusive) => "inconclusive".to_owned(),
+        None if a.status == AbTestStatus::Running && !a.results.is_empty() => {
+            "results imported".to_owned()
+        }
+        None => String::new(),
     }
 }
 
@@ -605,15 +638,56 @@ pub fn ab_test_started(w: &mut dyn Write, a: &AbTest) -> io::Result<()> {
     )
 }
 
-pub fn ab_test_stopped(w: &mut dyn Write, a: &AbTest) -> io::Result<()> {
+/// A test after import, conclude or abort: its state, results and outcome.
+pub fn ab_test_ended(w: &mut dyn Write, a: &AbTest) -> io::Result<()> {
     writeln!(
         w,
-        "Stopped A/B test {} ({} vs {}), {}.",
+        "A/B test {} ({} vs {}): {}.",
         a.id,
         a.model_a,
         a.model_b,
-        opt_utc!(a.stopped_at)
-    )
+        ab_status(a.status)
+    )?;
+    for r in &a.results {
+        writeln!(
+            w,
+            "  {:?}: {} assignments, {}/{} successful requests, {} latency samples, from {}{}",
+            r.variant,
+            r.assignments,
+            r.successes,
+            r.requests,
+            r.latency_samples,
+            r.source_file,
+            if r.simulated { " (simulated)" } else { "" }
+        )?;
+    }
+    if let Some(c) = &a.conclusion {
+        writeln!(w, "  {c}")?;
+    }
+    if let Some(reason) = &a.abort_reason {
+        writeln!(w, "  Aborted: {reason}")?;
+    }
+    if let Some(winner) = &a.winner {
+        writeln!(
+            w,
+            "  Winner: {} {} ({}); deploy it with `modelops deploy {}`.",
+            winner.model_name, winner.version, winner.model_id, winner.model_id
+        )?;
+    }
+    Ok(())
+}
+
+pub fn ab_analysis(w: &mut dyn Write, a: &modelops_core::ab::AbTestAnalysis) -> io::Result<()> {
+    match &a.analysis {
+        None => writeln!(w, "A/B test {}: no results imported yet.", a.test_id),
+        Some(an) => writeln!(
+            w,
+            "A/B test {}{}: {}",
+            a.test_id,
+            if a.simulated { " (simulated data)" } else { "" },
+            an.summary
+        ),
+    }
 }
 
 pub fn ab_tests(w: &mut dyn Write, tests: &[AbTest]) -> io::Result<()> {

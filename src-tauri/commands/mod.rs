@@ -37,7 +37,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         import::apply_legacy_import,
         ab_tests::list_ab_tests,
         ab_tests::start_ab_test,
-        ab_tests::stop_ab_test,
+        ab_tests::import_ab_results,
+        ab_tests::get_ab_test_analysis,
+        ab_tests::conclude_ab_test,
+        ab_tests::abort_ab_test,
         export::export_models_csv,
     ]
 }

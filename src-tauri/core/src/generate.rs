@@ -400,15 +400,17 @@ pub fn populate(
         }
     }
 
-    // A few stopped A/B tests between neighbouring active models, so the panel has history.
+    // A few aborted A/B tests between neighbouring active models, so the panel has history. Aborted, not
+    // concluded: a generated registry has no measured results to conclude from.
     let pairs = (models / 1000).clamp(u32::from(models >= 2), 50);
     for k in 0..pairs {
         let a = format!("model-{}", 2 * k + 1);
         let b = format!("model-{}", 2 * k + 2);
         tx.execute(
             "INSERT INTO ab_tests (id, model_a, version_a_id, model_b, version_b_id, traffic_split, status,
-                 started_at, stopped_at)
-             SELECT ?1, a.id, a.current_version_id, b.id, b.current_version_id, ?2, 'stopped', ?3, ?4
+                 started_at, ended_at, abort_reason)
+             SELECT ?1, a.id, a.current_version_id, b.id, b.current_version_id, ?2, 'aborted', ?3, ?4,
+                    'Generated test history (illustrative, no results).'
              FROM models a, models b WHERE a.id = ?5 AND b.id = ?6",
             params![
                 format!("ab-test-{:08x}", rng.random::<u32>()),

@@ -354,6 +354,9 @@ fn run(
             update_model(reg, tx, m, has_version, now)?;
         }
     }
+    // Models in a running test, from the registry and from this import's tests so far: a model is in at most
+    // one running test (migration 4 enforces it in SQL too), so a clash is refused up front with its name.
+    let mut running_models: Vec<(String, String)> = Vec::new();
     for (id, t) in &tests {
         let exists: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM ab_tests WHERE id = ?1)",
@@ -374,6 +377,31 @@ fn run(
             }
         }
         let running = t.status.as_deref().is_none_or(|s| s == "running");
+        if running && !exists {
+            for side in [&t.model_a, &t.model_b] {
+                let in_registry: Option<String> = tx
+                    .query_row(
+                        "SELECT id FROM ab_tests WHERE status = 'running' AND (model_a = ?1 OR model_b = ?1)",
+                        [side],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let other = in_registry.or_else(|| {
+                    running_models
+                        .iter()
+                        .find(|(m, _)| m == side)
+                        .map(|(_, test)| test.clone())
+                });
+                if let Some(other) = other {
+                    return Err(RegistryError::Conflict(format!(
+                        "A/B test {id}: model {side} is already in the running A/B test {other}; a model is in at \
+                         most one running test."
+                    )));
+                }
+            }
+            running_models.push((t.model_a.clone(), id.clone()));
+            running_models.push((t.model_b.clone(), id.clone()));
+        }
         items.push(ImportItem {
             kind: "abTest".into(),
             id: id.clone(),
@@ -389,17 +417,19 @@ fn run(
                 vec![if running {
                     "running".into()
                 } else {
-                    "stopped".into()
+                    "aborted".into()
                 }]
             },
         });
         if apply && !exists {
             let started = t.started_at.as_deref().and_then(parse_time).unwrap_or(now);
             tx.execute(
-                "INSERT INTO ab_tests (id, model_a, version_a_id, model_b, version_b_id, traffic_split, status, started_at, stopped_at)
-                 SELECT ?1, a.id, a.current_version_id, b.id, b.current_version_id, ?2, ?3, ?4, ?5
+                "INSERT INTO ab_tests (id, model_a, version_a_id, model_b, version_b_id, traffic_split, status, started_at, ended_at, abort_reason)
+                 SELECT ?1, a.id, a.current_version_id, b.id, b.current_version_id, ?2, ?3, ?4, ?5, ?8
                  FROM models a, models b WHERE a.id = ?6 AND b.id = ?7",
-                params![id, t.traffic_split, if running { "running" } else { "stopped" }, started, if running { None } else { Some(now) }, t.model_a, t.model_b],
+                params![id, t.traffic_split, if running { "running" } else { "aborted" }, started, if running { None } else { Some(now) }, t.model_a, t.model_b,
+                    // The legacy app recorded no results or verdict for a test that ended.
+                    (!running).then_some("Ended in the legacy app, which recorded no results or verdict.")],
             )?;
         }
     }

@@ -3,6 +3,7 @@
 //! Plain Rust with no Tauri dependency, so the desktop app, a CLI or tests can drive it alike. Start at
 //! [`Registry`]; the wire types are in [`types`], the lifecycle table in [`lifecycle`].
 
+pub mod ab;
 pub mod audit;
 pub mod checks;
 pub mod db;

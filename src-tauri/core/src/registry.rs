@@ -283,13 +283,11 @@ impl Registry {
                     .collect::<rusqlite::Result<Vec<_>>>()?;
                 ids.into_iter().map(|id| load_test_run(tx, id)).collect::<Result<Vec<_>>>()?
             };
-            let ab_tests = {
-                let mut stmt = tx.prepare_cached(&format!(
-                    "{AB_SELECT} WHERE t.model_a = ?1 OR t.model_b = ?1 ORDER BY t.started_at DESC, t.rowid DESC"
-                ))?;
-                let rows = stmt.query_map([model_id], ab_test_from_row)?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()?
-            };
+            let ab_tests = crate::ab::query_ab_tests(
+                tx,
+                "WHERE t.model_a = ?1 OR t.model_b = ?1 ORDER BY t.started_at DESC, t.rowid DESC",
+                [model_id],
+            )?;
             Ok(ModelDetails { model, thresholds, versions, events, test_runs, ab_tests })
         })
     }
@@ -297,11 +295,11 @@ impl Registry {
     /// Running tests first, then the rest; newest first within each.
     pub fn list_ab_tests(&self) -> Result<Vec<AbTest>> {
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(&format!(
-                "{AB_SELECT} ORDER BY t.status = 'running' DESC, t.started_at DESC, t.rowid DESC"
-            ))?;
-            let rows = stmt.query_map([], ab_test_from_row)?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            crate::ab::query_ab_tests(
+                tx,
+                "ORDER BY t.status = 'running' DESC, t.started_at DESC, t.rowid DESC",
+                [],
+            )
         })
     }
 
@@ -331,7 +329,7 @@ impl Registry {
             if action == Action::Archive {
                 if let Some(test_id) = running_ab_test_of(tx, model_id)? {
                     return Err(RegistryError::Conflict(format!(
-                        "Can't archive {model_id}: it is in the running A/B test {test_id}. Stop that test first."
+                        "Can't archive {model_id}: it is in the running A/B test {test_id}. Conclude or abort that test first."
                     )));
                 }
             }
@@ -539,6 +537,12 @@ impl Registry {
                 req.traffic_split
             )));
         }
+        let cfg = crate::ab::new_test_config(
+            req.traffic_split,
+            req.alpha,
+            req.min_detectable_effect,
+            req.power,
+        )?;
         if req.model_a == req.model_b {
             return Err(RegistryError::InvalidInput(format!(
                 "An A/B test needs two different models; both sides are {}.",
@@ -553,16 +557,17 @@ impl Registry {
                 lifecycle::ensure_active(id, st.status, "start an A/B test with")?;
                 if let Some(test_id) = running_ab_test_of(tx, id)? {
                     return Err(RegistryError::Conflict(format!(
-                        "{id} is already in the running A/B test {test_id}. Stop it first."
+                        "{id} is already in the running A/B test {test_id}. Conclude or abort it first."
                     )));
                 }
             }
             let id = format!("ab-test-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
             tx.execute(
                 "INSERT INTO ab_tests (id, model_a, version_a_id, model_b, version_b_id, traffic_split, status,
-                     started_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7)",
-                params![id, req.model_a, a.version_id, req.model_b, b.version_id, req.traffic_split, now],
+                     started_at, alpha, min_detectable_effect, power)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8, ?9, ?10)",
+                params![id, req.model_a, a.version_id, req.model_b, b.version_id, req.traffic_split, now,
+                    cfg.alpha, cfg.min_detectable_effect, cfg.power],
             )?;
             let split_b = req.traffic_split;
             let split_a = 100 - split_b;
@@ -586,44 +591,7 @@ impl Registry {
                     },
                 )?;
             }
-            load_ab_test(tx, &id)
-        })
-    }
-
-    pub fn stop_ab_test(&self, test_id: &str) -> Result<AbTest> {
-        self.write(|tx| {
-            let now = Utc::now();
-            let test = load_ab_test(tx, test_id)?;
-            if test.status == AbTestStatus::Stopped {
-                return Err(RegistryError::Conflict(format!(
-                    "A/B test {test_id} is already stopped."
-                )));
-            }
-            tx.execute(
-                "UPDATE ab_tests SET status = 'stopped', stopped_at = ?1 WHERE id = ?2",
-                params![now, test_id],
-            )?;
-            let detail = format!("{test_id} stopped");
-            for model_id in [&test.model_a, &test.model_b] {
-                insert_event(
-                    tx,
-                    &self.actor,
-                    &NewEvent {
-                        at: now,
-                        model_id,
-                        action: EventAction::AbTestStopped,
-                        from_status: None,
-                        to_status: None,
-                        from_version: None,
-                        to_version: None,
-                        detail: Some(&detail),
-                        reason: None,
-                        before: None,
-                        after: None,
-                    },
-                )?;
-            }
-            load_ab_test(tx, test_id)
+            crate::ab::load_ab_test(tx, &id)
         })
     }
 
@@ -665,6 +633,7 @@ impl Registry {
                 "test_runs",
                 "test_checks",
                 "ab_tests",
+                "ab_results",
                 "events",
             ] {
                 let mut stmt = tx.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
@@ -860,41 +829,6 @@ fn load_test_run(conn: &Connection, run_id: i64) -> Result<TestRun> {
         success_rate,
         checks,
     })
-}
-
-const AB_SELECT: &str = "
-    SELECT t.id, t.model_a, ma.name, va.version, t.model_b, mb.name, vb.version, t.traffic_split, t.status,
-           t.started_at, t.stopped_at
-    FROM ab_tests t
-    JOIN models ma ON ma.id = t.model_a JOIN model_versions va ON va.id = t.version_a_id
-    JOIN models mb ON mb.id = t.model_b JOIN model_versions vb ON vb.id = t.version_b_id";
-
-fn ab_test_from_row(r: &Row<'_>) -> rusqlite::Result<AbTest> {
-    let status: String = r.get(8)?;
-    Ok(AbTest {
-        id: r.get(0)?,
-        model_a: r.get(1)?,
-        model_a_name: r.get(2)?,
-        version_a: r.get(3)?,
-        model_b: r.get(4)?,
-        model_b_name: r.get(5)?,
-        version_b: r.get(6)?,
-        traffic_split: r.get(7)?,
-        status: match status.as_str() {
-            "running" => AbTestStatus::Running,
-            "stopped" => AbTestStatus::Stopped,
-            other => return Err(bad_value(8, format!("unknown A/B test status {other:?}"))),
-        },
-        started_at: r.get(9)?,
-        stopped_at: r.get(10)?,
-    })
-}
-
-fn load_ab_test(conn: &Connection, test_id: &str) -> Result<AbTest> {
-    let mut stmt = conn.prepare_cached(&format!("{AB_SELECT} WHERE t.id = ?1"))?;
-    stmt.query_row([test_id], ab_test_from_row)
-        .optional()?
-        .ok_or_else(|| RegistryError::AbTestNotFound(test_id.to_owned()))
 }
 
 pub(crate) fn event_from_row(r: &Row<'_>) -> rusqlite::Result<Event> {

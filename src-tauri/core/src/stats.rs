@@ -273,7 +273,7 @@ pub fn analyze(
     Ok(analysis)
 }
 
-fn validate_config(cfg: &AbAnalysisConfig) -> Result<()> {
+pub(crate) fn validate_config(cfg: &AbAnalysisConfig) -> Result<()> {
     // Each condition says "inside the range"; comparisons with NaN are false, so NaN is refused too.
     let checks = [
         (

@@ -218,12 +218,16 @@ pub enum EventAction {
     RolledBack,
     Tested,
     AbTestStarted,
+    /// Recorded by schema 3 and earlier; tests now end concluded or aborted.
     AbTestStopped,
     Archived,
+    AbResultsImported,
+    AbTestConcluded,
+    AbTestAborted,
 }
 
 impl EventAction {
-    pub const ALL: [EventAction; 8] = [
+    pub const ALL: [EventAction; 11] = [
         EventAction::Registered,
         EventAction::Promoted,
         EventAction::Deployed,
@@ -232,6 +236,9 @@ impl EventAction {
         EventAction::AbTestStarted,
         EventAction::AbTestStopped,
         EventAction::Archived,
+        EventAction::AbResultsImported,
+        EventAction::AbTestConcluded,
+        EventAction::AbTestAborted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -244,6 +251,9 @@ impl EventAction {
             EventAction::AbTestStarted => "ab_test_started",
             EventAction::AbTestStopped => "ab_test_stopped",
             EventAction::Archived => "archived",
+            EventAction::AbResultsImported => "ab_results_imported",
+            EventAction::AbTestConcluded => "ab_test_concluded",
+            EventAction::AbTestAborted => "ab_test_aborted",
         }
     }
 
@@ -330,11 +340,14 @@ pub struct TestRun {
 #[ts(export)]
 pub enum AbTestStatus {
     Running,
-    Stopped,
+    /// Ended with a verdict computed from its imported results.
+    Concluded,
+    /// Ended without a verdict, for the reason recorded.
+    Aborted,
 }
 
-/// An A/B test between two models. It records the configuration only: ModelOps is offline and routes no
-/// traffic, so there are no results until they are imported.
+/// An A/B test between two models. ModelOps is offline and routes no traffic: the results are counts the
+/// user imports from a file (`ab.rs`), and concluding records the verdict of their analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -350,7 +363,23 @@ pub struct AbTest {
     pub traffic_split: u32,
     pub status: AbTestStatus,
     pub started_at: DateTime<Utc>,
-    pub stopped_at: Option<DateTime<Utc>>,
+    /// When it was concluded or aborted.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Significance level the verdict uses (two-sided).
+    pub alpha: f64,
+    /// Smallest absolute difference in success rate worth detecting (0.01 is one point).
+    pub min_detectable_effect: f64,
+    pub power: f64,
+    /// Set once concluded.
+    pub outcome: Option<crate::ab::AbOutcome>,
+    /// The analysis in words as it was when the test was concluded.
+    pub conclusion: Option<String>,
+    /// Set once aborted.
+    pub abort_reason: Option<String>,
+    /// The winning side of a concluded test, with where that model stands now (for "deploy the winner").
+    pub winner: Option<crate::ab::AbWinner>,
+    /// The imported counts, A then B; empty until results are imported.
+    pub results: Vec<crate::ab::AbVariantData>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -425,6 +454,18 @@ pub struct StartAbTestRequest {
     /// a clear message instead of a deserialization error.
     #[ts(type = "number")]
     pub traffic_split: i64,
+    /// Significance level; 0.05 when left out.
+    #[serde(default)]
+    #[ts(optional)]
+    pub alpha: Option<f64>,
+    /// Smallest absolute difference in success rate worth detecting; 0.01 (one point) when left out.
+    #[serde(default)]
+    #[ts(optional)]
+    pub min_detectable_effect: Option<f64>,
+    /// 0.8 when left out.
+    #[serde(default)]
+    #[ts(optional)]
+    pub power: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

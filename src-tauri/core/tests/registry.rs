@@ -207,13 +207,19 @@ fn unknown_model_is_not_found_everywhere() {
     refused(&reg, ErrorCode::NotFound, |r| r.run_tests(id));
     refused(&reg, ErrorCode::NotFound, |r| r.model_details(id));
     refused(&reg, ErrorCode::NotFound, |r| {
-        r.stop_ab_test("ab-test-00000000")
+        r.abort_ab_test(&modelops_core::ab::AbortAbTestRequest {
+            test_id: "ab-test-00000000".into(),
+            reason: "gone".into(),
+        })
     });
     let msg = refused(&reg, ErrorCode::NotFound, |r| {
         r.start_ab_test(&StartAbTestRequest {
             model_a: "model-1".into(),
             model_b: id.into(),
             traffic_split: 50,
+            alpha: None,
+            min_detectable_effect: None,
+            power: None,
         })
     });
     assert!(msg.contains(id));
@@ -296,6 +302,9 @@ fn archived_models_are_read_only() {
             model_a: "model-1".into(),
             model_b: "model-2".into(),
             traffic_split: 50,
+            alpha: None,
+            min_detectable_effect: None,
+            power: None,
         })
     });
 }
@@ -410,6 +419,9 @@ fn ab(a: &str, b: &str, split: i64) -> StartAbTestRequest {
         model_a: a.into(),
         model_b: b.into(),
         traffic_split: split,
+        alpha: None,
+        min_detectable_effect: None,
+        power: None,
     }
 }
 
@@ -446,10 +458,16 @@ fn ab_test_validation() {
     assert_eq!(reg.list_ab_tests().unwrap().len(), 2);
     assert_eq!(reg.summary().unwrap().running_ab_tests, 2);
 
-    let stopped = reg.stop_ab_test(&t.id).unwrap();
-    assert_eq!(stopped.status, AbTestStatus::Stopped);
-    assert!(stopped.stopped_at.is_some());
-    refused(&reg, ErrorCode::Conflict, |r| r.stop_ab_test(&t.id));
+    let abort = |id: &str| modelops_core::ab::AbortAbTestRequest {
+        test_id: id.into(),
+        reason: "wrong traffic split".into(),
+    };
+    let stopped = reg.abort_ab_test(&abort(&t.id)).unwrap();
+    assert_eq!(stopped.status, AbTestStatus::Aborted);
+    assert!(stopped.ended_at.is_some());
+    refused(&reg, ErrorCode::Conflict, |r| {
+        r.abort_ab_test(&abort(&t.id))
+    });
     let listed = reg.list_ab_tests().unwrap();
     assert_eq!(
         listed.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
@@ -461,7 +479,7 @@ fn ab_test_validation() {
     let actions: Vec<_> = details.events.iter().take(2).map(|e| e.action).collect();
     assert_eq!(
         actions,
-        vec![EventAction::AbTestStopped, EventAction::AbTestStarted]
+        vec![EventAction::AbTestAborted, EventAction::AbTestStarted]
     );
 }
 

@@ -661,49 +661,47 @@ fn summary_test_figures_follow_the_current_versions_latest_run() {
 fn upgrading_to_schema_4_fills_the_copies_from_existing_runs_and_events() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("registry.sqlite3");
-    let registry_at_schema_3 = Registry::open(&path).unwrap();
-    registry_at_schema_3.run_tests("model-1").unwrap(); // passes
-    registry_at_schema_3.run_tests("model-3").unwrap(); // fails
-    registry_at_schema_3
-        .register_version(&version_req("model-2", "1.9.0"))
-        .unwrap();
-    registry_at_schema_3.promote("model-2").unwrap();
-    let before = registry_at_schema_3.summary().unwrap();
-    let previous = |reg: &Registry| -> Vec<Option<String>> {
-        reg.list_models()
-            .unwrap()
-            .models
-            .into_iter()
-            .map(|m| m.previous_version)
-            .collect()
-    };
-    let previous_before = previous(&registry_at_schema_3);
-    assert!(previous_before.iter().filter(|p| p.is_some()).count() >= 2);
-    drop(registry_at_schema_3);
     {
-        // Back to schema 3 by hand: the copy and its triggers as they were before migration 4.
-        let raw = Connection::open(&path).unwrap();
+        // A schema-3 registry: m1 deployed to staging at 1.0.0 then 1.1.0 (its previous version in staging is
+        // 1.0.0), its current version tested and passing; m2 in development, its only version failing a run;
+        // m3 never tested.
+        let mut raw = Connection::open(&path).unwrap();
+        modelops_core::db::migrations()
+            .to_version(&mut raw, 3)
+            .unwrap();
         raw.execute_batch(
-            "DROP INDEX models_summary;
-             DROP TRIGGER test_runs_latest_outcome;
-             DROP TRIGGER events_deployment;
-             DROP TABLE deployments;
-             ALTER TABLE models DROP COLUMN cur_test_passed;
-             PRAGMA user_version = 3;",
+            "INSERT INTO meta VALUES ('demo_seeded_at', 'x');
+             INSERT INTO models (id, name, framework, status, created_at) VALUES
+               ('m1', 'M1', 'ONNX', 'staging', '2025-01-01 00:00:00+00:00'),
+               ('m2', 'M2', 'ONNX', 'development', '2025-01-01 00:00:00+00:00'),
+               ('m3', 'M3', 'ONNX', 'development', '2025-01-01 00:00:00+00:00');
+             INSERT INTO model_versions (id, model_id, version, seq, accuracy, latency_ms, throughput_rps, uptime_pct, ai_confidence, error_rate, size_bytes, created_at, version_key) VALUES
+               (1, 'm1', '1.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'a'),
+               (2, 'm1', '1.1.0', 2, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-02 00:00:00+00:00', 'b'),
+               (3, 'm2', '1.0.0', 1, 0.5, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'a'),
+               (4, 'm3', '1.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'a');
+             UPDATE models SET current_version_id = CASE id WHEN 'm1' THEN 2 WHEN 'm2' THEN 3 ELSE 4 END;
+             INSERT INTO events (at, model_id, action, from_status, to_status, from_version, to_version) VALUES
+               ('2025-01-01 00:00:00+00:00', 'm1', 'promoted', 'development', 'staging', '1.0.0', '1.0.0'),
+               ('2025-01-02 00:00:00+00:00', 'm1', 'promoted', 'development', 'staging', '1.1.0', '1.1.0');
+             INSERT INTO test_runs (model_id, version_id, run_at, passed, total) VALUES
+               ('m1', 1, '2025-01-01 00:00:00+00:00', 3, 5),
+               ('m1', 2, '2025-01-02 00:00:00+00:00', 5, 5),
+               ('m2', 3, '2025-01-02 00:00:00+00:00', 4, 5);",
         )
         .unwrap();
     }
     let reg = Registry::open(&path).unwrap();
-    assert_eq!(reg.schema_version().unwrap(), 4);
-    let after = reg.summary().unwrap();
-    assert_eq!((after.failing_tests, after.untested), (1, 2));
     assert_eq!(
-        (after.failing_tests, after.untested),
-        (before.failing_tests, before.untested)
+        reg.schema_version().unwrap(),
+        modelops_core::db::LATEST_SCHEMA
     );
+    let s = reg.summary().unwrap();
+    assert_eq!((s.total, s.failing_tests, s.untested), (3, 1, 1));
+    let m1 = reg.get_model("m1").unwrap();
     assert_eq!(
-        previous(&reg),
-        previous_before,
+        (m1.version.as_str(), m1.previous_version.as_deref()),
+        ("1.1.0", Some("1.0.0")),
         "deployments backfilled from the events"
     );
 }

@@ -247,24 +247,31 @@ async fn ab_test_starts_and_stops() {
     assert_eq!(t.status, AbTestStatus::Running);
     assert!(t.id.starts_with("ab-test-") && t.id.len() == 16, "{}", t.id);
 
-    let stop = format!(
+    let abort = format!(
         "//button[@aria-label={}]",
         xpath_literal(&format!(
-            "Stop A/B test {} vs {}",
+            "Abort A/B test {} vs {}",
             name_of("model-1"),
             name_of("model-4")
         ))
     );
     app.screenshot("ab-test-running").await;
-    app.click(&stop).await;
-    app.toast("A/B test stopped").await;
-    app.gone(&stop).await;
-    assert_eq!(
-        app.registry().list_ab_tests().expect("tests")[0].status,
-        AbTestStatus::Stopped
-    );
+    app.click(&abort).await;
+    app.fill(
+        &format!("{ABORT}//textarea[@id='ab-abort-reason']"),
+        "wrong split",
+    )
+    .await;
+    app.click(&button(ABORT, "Abort test")).await;
+    app.toast("A/B test aborted").await;
+    app.gone(&abort).await;
+    let t = app.registry().list_ab_tests().expect("tests").remove(0);
+    assert_eq!(t.status, AbTestStatus::Aborted);
+    assert_eq!(t.abort_reason.as_deref(), Some("wrong split"));
     app.quit().await;
 }
+
+const ABORT: &str = "//dialog[@open and .//textarea[@id='ab-abort-reason']]";
 
 #[tokio::test]
 async fn a_refused_action_shows_the_registry_error_and_changes_nothing() {
@@ -770,5 +777,112 @@ async fn import_legacy_files_through_the_native_open_dialog() {
         after,
         "nothing changed"
     );
+    app.quit().await;
+}
+
+/// Issue 6: an A/B test ends in a verdict. Start a test in the window, import its results through the native
+/// open dialog, read "B wins" in the panel, conclude it, and deploy the winner to production through the
+/// ordinary deploy.
+#[tokio::test]
+async fn ab_test_results_verdict_and_deploying_the_winner() {
+    let (_dir, app) = launch_fresh().await;
+    let (a, b) = ("model-1", "model-2");
+    // Deploying may require a passing test run of the version (quality gates): model-2 passes all five checks.
+    let run = app.registry().run_tests(b).expect("run tests");
+    assert_eq!((run.passed, run.total), (5, 5));
+
+    for (input, text, id) in [("ab-model-a", "TGNN", a), ("ab-model-b", "Graph Neural", b)] {
+        app.el(&format!("//input[@id='{input}']"))
+            .await
+            .send_keys(text)
+            .await
+            .expect("type in picker");
+        app.click(&format!(
+            "//*[@id='{input}-listbox']//*[@role='option' and @data-model-id='{id}']"
+        ))
+        .await;
+    }
+    app.click(&button(
+        "//form[@aria-label='Start an A/B test']",
+        "Start A/B test",
+    ))
+    .await;
+    app.toast("A/B test started").await;
+    let test = app.registry().list_ab_tests().expect("tests").remove(0);
+    assert_eq!((test.model_b.as_str(), test.traffic_split), (b, 50));
+
+    // B succeeds 11.2% of the time against A's 10.0%, 50 000 requests each: far past the sample size for a
+    // one-point effect, and the assignments match the 50/50 split.
+    let results = tempfile::tempdir().expect("results dir");
+    let file = results.path().join("results.json");
+    std::fs::write(
+        &file,
+        r#"{ "variants": {
+            "A": { "assignments": 50000, "requests": 50000, "successes": 5000, "latencyMs": [120, 131, 125, 140, 118] },
+            "B": { "assignments": 50000, "requests": 50000, "successes": 5600, "latencyMs": [119, 128, 133, 121, 124] }
+        } }"#,
+    )
+    .expect("write results");
+
+    let name = format!("{} vs {}", name_of(a), name_of(b));
+    let action = |label: &str| {
+        format!(
+            "//button[@aria-label={}]",
+            xpath_literal(&format!("{label} A/B test {name}"))
+        )
+    };
+    app.click(&action("Import results for")).await;
+    let p = file.clone();
+    tokio::task::spawn_blocking(move || drive_open_dialog("Choose the A/B test results", &p))
+        .await
+        .expect("open dialog");
+    app.toast("Results imported").await;
+    let stored = app.registry().list_ab_tests().expect("tests").remove(0);
+    assert_eq!(stored.results.len(), 2);
+    assert_eq!(stored.results[1].successes, 5600);
+    assert_eq!(stored.results[0].source_file, "results.json");
+
+    let verdict = format!(
+        "//section[@aria-label={}]",
+        xpath_literal(&format!("Verdict of {name}"))
+    );
+    app.el(&format!("{verdict}//strong[normalize-space(.)='B wins']"))
+        .await;
+    let words = app.text(&verdict).await;
+    assert!(
+        words.contains("B converts better: 11.2 % vs 10.0 % success"),
+        "{words}"
+    );
+    app.screenshot("ab-test-verdict").await;
+
+    app.click(&action("Conclude")).await;
+    app.click(&button(CONFIRM, "Conclude")).await;
+    app.toast("A/B test concluded").await;
+    let done = app.registry().list_ab_tests().expect("tests").remove(0);
+    assert_eq!(done.status, AbTestStatus::Concluded);
+    assert_eq!(done.outcome, Some(modelops_core::ab::AbOutcome::BWins));
+    let winner = done.winner.expect("winner");
+    assert_eq!(
+        (winner.model_id.as_str(), winner.version.as_str()),
+        (b, "1.8.5")
+    );
+    app.dismiss_toasts().await;
+
+    let deploy = format!(
+        "//button[@aria-label={}]",
+        xpath_literal(&format!(
+            "Deploy the winner {} 1.8.5 to production",
+            name_of(b)
+        ))
+    );
+    app.click(&deploy).await;
+    app.click(&button(CONFIRM, "Deploy to production")).await;
+    app.toast("deployed to production").await;
+    let m = app.registry().get_model(b).expect("model-2");
+    assert_eq!(
+        (m.status, m.version.as_str()),
+        (Status::Production, "1.8.5")
+    );
+    assert!(app.registry().verify_audit().expect("verify").ok);
     app.quit().await;
 }

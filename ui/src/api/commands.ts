@@ -1,6 +1,7 @@
 // Typed wrappers, one per Tauri command. Every command takes a single `request` argument.
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type { AbTest } from "../bindings/AbTest";
+import type { AbTestAnalysis } from "../bindings/AbTestAnalysis";
 import type { AuditReport } from "../bindings/AuditReport";
 import type { ProductionAt } from "../bindings/ProductionAt";
 import type { ProductionAtQuery } from "../bindings/ProductionAtQuery";
@@ -87,7 +88,20 @@ export const listAbTests = () => call<AbTest[]>("list_ab_tests");
 export const startAbTest = (request: StartAbTestRequest) =>
   call<AbTest>("start_ab_test", { request: { ...request } });
 
-export const stopAbTest = (testId: string) => call<AbTest>("stop_ab_test", { request: { testId } });
+/** Stores a results file (.json or .csv, docs/ab-results-format.md) as the test's results, replacing earlier ones. */
+export const importAbResults = (testId: string, path: string) =>
+  call<AbTest>("import_ab_results", { request: { testId, path } });
+
+/** The analysis of a test's stored results; `analysis` is null until results are imported. */
+export const getAbTestAnalysis = (testId: string) =>
+  call<AbTestAnalysis>("get_ab_test_analysis", { request: { testId } });
+
+/** Ends a running test with the verdict of its results (inconclusive unless the analysis found a winner). */
+export const concludeAbTest = (testId: string) => call<AbTest>("conclude_ab_test", { request: { testId } });
+
+/** Ends a running test without a verdict; the reason goes to the audit log. */
+export const abortAbTest = (testId: string, reason: string) =>
+  call<AbTest>("abort_ab_test", { request: { testId, reason } });
 
 /** What importing the legacy app's models.json (and ab_tests.json) would create or update. Writes nothing. */
 export const previewLegacyImport = (request: ImportRequest) =>
@@ -148,6 +162,18 @@ export function pickLegacyFile(which: LegacyFile): Promise<string | null> {
     open({
       title: `Choose the legacy ${LEGACY_FILE_NAME[which]}`,
       filters: [{ name: "JSON", extensions: ["json"] }],
+      multiple: false,
+      directory: false,
+    }),
+  );
+}
+
+/** The native open dialog for an A/B results file (.json or .csv). Resolves to its path, or null if cancelled. */
+export function pickAbResultsFile(): Promise<string | null> {
+  return normalize(
+    open({
+      title: "Choose the A/B test results",
+      filters: [{ name: "A/B results", extensions: ["json", "csv"] }],
       multiple: false,
       directory: false,
     }),

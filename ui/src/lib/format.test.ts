@@ -59,7 +59,7 @@ describe("lifecycle hints", () => {
     expect(whyNot("rollback", model3)).toMatch(/nothing to roll back/);
     expect(whyNot("rollback", model1)).toBeNull();
     expect(whyNot("archive", model1, [runningAbTest])).toMatch(/running A\/B test/);
-    expect(whyNot("archive", model1, [{ ...runningAbTest, status: "stopped" }])).toBeNull();
+    expect(whyNot("archive", model1, [{ ...runningAbTest, status: "aborted" }])).toBeNull();
     for (const a of ["deploy", "promote", "rollback", "test", "archive"] as const) {
       expect(whyNot(a, { ...model1, status: "archived" })).toMatch(/read-only/);
     }

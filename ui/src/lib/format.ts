@@ -111,12 +111,25 @@ export function eventSentence(e: Event): string {
       return e.detail ? `Stopped A/B test: ${e.detail}` : "Stopped A/B test";
     case "archived":
       return e.fromStatus ? `Archived (was ${e.fromStatus})` : "Archived";
+    case "ab_results_imported":
+      return e.detail ? `Imported A/B results: ${e.detail}` : "Imported A/B results";
+    case "ab_test_concluded":
+      return e.detail ? `Concluded A/B test: ${e.detail}` : "Concluded A/B test";
+    case "ab_test_aborted":
+      return e.detail ? `Aborted A/B test: ${e.detail}` : "Aborted A/B test";
   }
 }
 
 /** Whether eventSentence already shows the event's detail. */
 export function sentenceShowsDetail(e: Event): boolean {
-  return e.action === "tested" || e.action === "ab_test_started" || e.action === "ab_test_stopped";
+  return (
+    e.action === "tested" ||
+    e.action === "ab_test_started" ||
+    e.action === "ab_test_stopped" ||
+    e.action === "ab_results_imported" ||
+    e.action === "ab_test_concluded" ||
+    e.action === "ab_test_aborted"
+  );
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
@@ -163,6 +176,9 @@ export const EVENT_ACTION_LABEL: Record<EventAction, string> = {
   ab_test_started: "A/B test started",
   ab_test_stopped: "A/B test stopped",
   archived: "Archived",
+  ab_results_imported: "A/B results imported",
+  ab_test_concluded: "A/B test concluded",
+  ab_test_aborted: "A/B test aborted",
 };
 
 /** Where a version went and when: "staging Nov 3 · production Nov 5 (rollback)"; "" when never deployed. */

@@ -56,6 +56,9 @@ export const summaryKeys = {
 export const abTestKeys = {
   all: ["ab-tests"] as const,
   list: () => [...abTestKeys.all, "list"] as const,
+  /** Under `all`, so whatever refreshes the tests (imports, conclude, deploys) refreshes their analyses too. */
+  analyses: () => [...abTestKeys.all, "analysis"] as const,
+  analysis: (testId: string) => [...abTestKeys.analyses(), testId] as const,
 };
 
 /** Mutation keys, so that anything can ask "is an action running on this model?" (useIsMutating). */

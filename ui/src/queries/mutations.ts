@@ -1,10 +1,14 @@
 import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import {
+  abortAbTest,
   applyLegacyImport,
   archiveModel,
+  concludeAbTest,
   deployModel,
   exportAuditCsv,
   exportModelsCsv,
+  importAbResults,
+  pickAbResultsFile,
   pickAuditExportPath,
   pickExportPath,
   previewLegacyImport,
@@ -14,7 +18,6 @@ import {
   rollbackModel,
   runTests,
   startAbTest,
-  stopAbTest,
   verifyAudit,
   type ApiError,
 } from "../api";
@@ -153,11 +156,35 @@ export function useStartAbTest() {
   });
 }
 
-export function useStopAbTest() {
+/**
+ * Open dialog, then import the chosen results file into the test. Resolves to null when the user cancelled.
+ * The test list, its analysis (under abTestKeys.all), the timeline and both models' details refresh.
+ */
+export function useImportAbResults() {
+  const qc = useQueryClient();
+  return useMutation<AbTest | null, ApiError, AbTest>({
+    mutationFn: async (test) => {
+      const path = await pickAbResultsFile();
+      if (path === null) return null;
+      return importAbResults(test.id, path);
+    },
+    onSettled: (data, _error, test) => (data === null ? undefined : invalidateModels(qc, [test.modelA, test.modelB])),
+  });
+}
+
+export function useConcludeAbTest() {
   const qc = useQueryClient();
   return useMutation<AbTest, ApiError, AbTest>({
-    mutationFn: (test) => stopAbTest(test.id),
+    mutationFn: (test) => concludeAbTest(test.id),
     onSettled: (_data, _error, test) => invalidateModels(qc, [test.modelA, test.modelB]),
+  });
+}
+
+export function useAbortAbTest() {
+  const qc = useQueryClient();
+  return useMutation<AbTest, ApiError, { test: AbTest; reason: string }>({
+    mutationFn: ({ test, reason }) => abortAbTest(test.id, reason),
+    onSettled: (_data, _error, { test }) => invalidateModels(qc, [test.modelA, test.modelB]),
   });
 }
 

@@ -2,6 +2,7 @@ import { keepPreviousData, queryOptions, useInfiniteQuery, useQueries, useQuery 
 import {
   getModelDetails,
   getSummary,
+  getAbTestAnalysis,
   listAbTests,
   listFrameworks,
   productionAt,
@@ -102,6 +103,10 @@ export const useModelPicks = (search: string, limit: number, enabled: boolean, s
 export const useSummary = () => useQuery({ queryKey: summaryKeys.all, queryFn: getSummary });
 
 export const useAbTests = () => useQuery({ queryKey: abTestKeys.list(), queryFn: listAbTests });
+
+/** Only fetched for tests with results: without them the answer is known to be "no results yet". */
+export const useAbTestAnalysis = (testId: string, enabled = true) =>
+  useQuery({ queryKey: abTestKeys.analysis(testId), queryFn: () => getAbTestAnalysis(testId), enabled });
 
 export const useModelDetails = (modelId: string | null) =>
   useQuery({

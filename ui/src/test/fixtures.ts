@@ -1,5 +1,7 @@
 // The four seed models, as list_models returns them on first start.
+import type { AbAnalysis } from "../bindings/AbAnalysis";
 import type { AbTest } from "../bindings/AbTest";
+import type { AbTestAnalysis } from "../bindings/AbTestAnalysis";
 import type { Model } from "../bindings/Model";
 import type { ModelDetails } from "../bindings/ModelDetails";
 import type { ModelList } from "../bindings/ModelList";
@@ -129,20 +131,72 @@ export const runningAbTest: AbTest = {
   trafficSplit: 30,
   status: "running",
   startedAt: hoursAgo(6),
-  stoppedAt: null,
+  endedAt: null,
+  alpha: 0.05,
+  minDetectableEffect: 0.01,
+  power: 0.8,
+  outcome: null,
+  conclusion: null,
+  abortReason: null,
+  winner: null,
+  results: [],
 };
 
-export const stoppedAbTest: AbTest = {
+export const abortedAbTest: AbTest = {
   ...runningAbTest,
   id: "ab-0",
   modelB: "model-2",
   modelBName: model2.name,
   versionB: "1.8.5",
   trafficSplit: 50,
-  status: "stopped",
+  status: "aborted",
   startedAt: hoursAgo(72),
-  stoppedAt: hoursAgo(50),
+  endedAt: hoursAgo(50),
+  abortReason: "The router sent every request to A.",
 };
+
+/** Counts of a 50/50 test where B converts better, as imported from results.json. */
+export const abResults = (a = { assignments: 9_000, requests: 9_000, successes: 999 }, b = { assignments: 9_000, requests: 9_000, successes: 1_116 }): AbTest["results"] => [
+  { variant: "A", ...a, latencySamples: 4, simulated: false, sourceFile: "results.json", importedAt: hoursAgo(1) },
+  { variant: "B", ...b, latencySamples: 4, simulated: false, sourceFile: "results.json", importedAt: hoursAgo(1) },
+];
+
+/** B wins: 12.4 % vs 11.1 %, +1.3 points (95 % CI +0.4 to +2.2), p = 0.004. */
+export const bWinsAnalysis: AbAnalysis = {
+  srm: { chiSquare: 0, pValue: 1, mismatch: false, expectedA: 9_000, expectedB: 9_000 },
+  success: {
+    rateA: 0.111,
+    rateB: 0.124,
+    diff: 0.013,
+    relativeLift: 0.117,
+    ciLow: 0.004,
+    ciHigh: 0.022,
+    test: "zTest",
+    zScore: 2.87,
+    pValue: 0.004,
+    significant: true,
+  },
+  latency: { uStatistic: 8, pValue: 0.41, medianA: 125, medianB: 124, significant: false },
+  requiredSamplePerVariant: 8_200,
+  decisionGrade: true,
+  verdict: "bWins",
+  summary: "B's success rate 12.4% vs A's 11.1%: +1.3 points (95% CI +0.4 to +2.2), p = 0.004. B wins.",
+};
+
+/** A running test with B-wins results imported. */
+export const runningWithResults: AbTest = { ...runningAbTest, trafficSplit: 50, results: abResults() };
+
+export const analysisOf = (test: AbTest, analysis: AbAnalysis | null = bWinsAnalysis): AbTestAnalysis => ({
+  testId: test.id,
+  config: {
+    trafficSplitB: test.trafficSplit / 100,
+    alpha: test.alpha,
+    minDetectableEffect: test.minDetectableEffect,
+    power: test.power,
+  },
+  analysis,
+  simulated: test.results.some((r) => r.simulated),
+});
 
 export const testRun = (model: Model, passed = 4): TestRun => ({
   id: 7,

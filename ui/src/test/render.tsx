@@ -11,7 +11,7 @@ import type { ModelPage } from "../bindings/ModelPage";
 import type { ModelView } from "../bindings/ModelView";
 import type { Status } from "../bindings/Status";
 import type { TimelineQuery } from "../bindings/TimelineQuery";
-import { details, modelList, runningAbTest, seedModels, stoppedAbTest, summary, timelinePage } from "./fixtures";
+import { analysisOf, bWinsAnalysis, details, modelList, runningAbTest, seedModels, abortedAbTest, summary, timelinePage } from "./fixtures";
 
 export interface IpcCall {
   cmd: string;
@@ -80,7 +80,7 @@ export function mockBackend(
   opts: { models?: Model[]; abTests?: AbTest[] } = {},
 ) {
   const models = opts.models ?? seedModels;
-  const abTests = opts.abTests ?? [runningAbTest, stoppedAbTest];
+  const abTests = opts.abTests ?? [runningAbTest, abortedAbTest];
   const calls: IpcCall[] = [];
   const defaults: Record<string, Handler> = {
     list_models: () => modelList(models),
@@ -92,6 +92,12 @@ export function mockBackend(
     },
     get_summary: () => summary,
     list_ab_tests: () => abTests,
+    get_ab_test_analysis: (args) => {
+      const id = (args as { request: { testId: string } }).request.testId;
+      const t = abTests.find((x) => x.id === id);
+      if (!t) throw { code: "NOT_FOUND", message: `No A/B test with id "${id}".` };
+      return analysisOf(t, t.results.length > 0 ? bWinsAnalysis : null);
+    },
     get_model_details: (args) => {
       const id = (args as { request: { modelId: string } }).request.modelId;
       const m = models.find((x) => x.id === id);

@@ -59,7 +59,7 @@ describe("A/B tests", () => {
 
     await waitFor(() => expect(backend.callsOf("start_ab_test")).toHaveLength(1));
     expect(backend.callsOf("start_ab_test")[0]?.args).toEqual({
-      request: { modelA: "model-2", modelB: "model-3", trafficSplit: 20 },
+      request: { modelA: "model-2", modelB: "model-3", trafficSplit: 20, minDetectableEffect: 0.01, alpha: 0.05, power: 0.8 },
     });
     expect(await within(toasts()).findByText("A/B test started")).toBeInTheDocument();
   });
@@ -81,7 +81,7 @@ describe("A/B tests", () => {
     await user.click(within(form).getByRole("button", { name: "Start A/B test" }));
     await waitFor(() => expect(backend.callsOf("start_ab_test")).toHaveLength(1));
     expect(backend.callsOf("start_ab_test")[0]?.args).toEqual({
-      request: { modelA: "model-3", modelB: "model-2", trafficSplit: 99 },
+      request: { modelA: "model-3", modelB: "model-2", trafficSplit: 99, minDetectableEffect: 0.01, alpha: 0.05, power: 0.8 },
     });
     expect(
       await within(toasts()).findByText("Graph Neural Network - Threat Detection is already in a running A/B test."),
@@ -101,20 +101,28 @@ describe("A/B tests", () => {
     expect(backend.callsOf("start_ab_test")).toHaveLength(0);
   });
 
-  it("lists running and past tests and stops a running one", async () => {
-    const backend = mockBackend({ stop_ab_test: () => ({ ...runningAbTest, status: "stopped", stoppedAt: new Date().toISOString() }) });
-    const { user } = renderApp();
-    const stop = await screen.findByRole("button", {
-      name: "Stop A/B test TGNN - Attack Surface Model vs Ensemble - Multi-Model Predictor",
+  it("lists running and past tests and aborts a running one with a reason", async () => {
+    const backend = mockBackend({
+      abort_ab_test: () => ({ ...runningAbTest, status: "aborted", endedAt: new Date().toISOString(), abortReason: "Wrong split" }),
     });
-    // Only the running test has a Stop button.
-    expect(screen.getAllByRole("button", { name: /^Stop A\/B test/ })).toHaveLength(1);
-    expect(screen.getByText(/routes no traffic itself/)).toBeInTheDocument();
+    const { user } = renderApp();
+    const abort = await screen.findByRole("button", {
+      name: "Abort A/B test TGNN - Attack Surface Model vs Ensemble - Multi-Model Predictor",
+    });
+    // Only the running test has actions; the past one shows why it was aborted.
+    expect(screen.getAllByRole("button", { name: /^Abort A\/B test/ })).toHaveLength(1);
+    expect(screen.getByText("Aborted: The router sent every request to A.")).toBeInTheDocument();
+    expect(screen.getByText(/routes no traffic and simulates nothing/)).toBeInTheDocument();
 
-    await user.click(stop);
-    await waitFor(() => expect(backend.callsOf("stop_ab_test")).toHaveLength(1));
-    expect(backend.callsOf("stop_ab_test")[0]?.args).toEqual({ request: { testId: "ab-1" } });
-    expect(await within(toasts()).findByText("A/B test stopped")).toBeInTheDocument();
+    await user.click(abort);
+    const dialog = await screen.findByRole("dialog", { name: /^Abort / });
+    const submit = within(dialog).getByRole("button", { name: "Abort test" });
+    expect(submit).toBeDisabled();
+    await user.type(within(dialog).getByLabelText("Reason"), "  Wrong split ");
+    await user.click(submit);
+    await waitFor(() => expect(backend.callsOf("abort_ab_test")).toHaveLength(1));
+    expect(backend.callsOf("abort_ab_test")[0]?.args).toEqual({ request: { testId: "ab-1", reason: "Wrong split" } });
+    expect(await within(toasts()).findByText("A/B test aborted")).toBeInTheDocument();
     await waitFor(() => expect(backend.callsOf("list_ab_tests").length).toBeGreaterThanOrEqual(2));
   });
 
@@ -154,7 +162,7 @@ describe("A/B tests", () => {
     await user.click(within(form).getByRole("button", { name: "Start A/B test" }));
     await waitFor(() => expect(backend.callsOf("start_ab_test")).toHaveLength(1));
     expect(backend.callsOf("start_ab_test")[0]?.args).toEqual({
-      request: { modelA: "model-12301", modelB: "model-99999", trafficSplit: 50 },
+      request: { modelA: "model-12301", modelB: "model-99999", trafficSplit: 50, minDetectableEffect: 0.01, alpha: 0.05, power: 0.8 },
     });
     // The form never loaded the registry.
     expect(backend.callsOf("list_models")).toHaveLength(0);

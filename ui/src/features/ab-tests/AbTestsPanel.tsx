@@ -1,12 +1,12 @@
 import { useId, useState, type FormEvent } from "react";
-import { Play, Square } from "lucide-react";
+import { Play } from "lucide-react";
 import type { AbTest } from "../../bindings/AbTest";
 import type { Model } from "../../bindings/Model";
 import { Button } from "../../components/Button";
 import { Spinner } from "../../components/Spinner";
 import { useToast } from "../../components/Toast";
-import { relative, utc } from "../../lib/format";
-import { useAbTests, useStartAbTest, useStopAbTest } from "../../queries";
+import { useAbTests, useStartAbTest } from "../../queries";
+import { AbTestCard } from "./AbTestCard";
 import { ModelPicker } from "./ModelPicker";
 
 /** The pickers' input ids, stable for the end-to-end tests. */
@@ -24,8 +24,8 @@ export function AbTestsPanel() {
         <div>
           <h2 id={headingId}>A/B tests</h2>
           <p className="muted small">
-            ModelOps records the test configuration only: it routes no traffic itself, so no results are simulated.
-            Results can be imported later.
+            ModelOps routes no traffic and simulates nothing: import the results you measured (a .json or .csv file
+            per test), read the verdict, then conclude the test or abort it.
           </p>
         </div>
       </div>
@@ -44,7 +44,7 @@ export function AbTestsPanel() {
       ) : (
         <div className="ab-lists">
           <AbTestList title="Running" tests={running} empty="No A/B test is running." />
-          <AbTestList title="Past" tests={past} empty="No stopped tests yet." />
+          <AbTestList title="Past" tests={past} empty="No concluded or aborted tests yet." />
         </div>
       )}
     </section>
@@ -57,9 +57,13 @@ function StartAbTestForm({ tests }: { tests: AbTest[] }) {
   const [modelA, setModelA] = useState<Model | null>(null);
   const [modelB, setModelB] = useState<Model | null>(null);
   const [split, setSplit] = useState(50);
+  // The analysis settings, as the user types them: percentage points, α, percent.
+  const [mde, setMde] = useState("1");
+  const [alpha, setAlpha] = useState("0.05");
+  const [power, setPower] = useState("80");
   // Remounts the pickers (clearing their text) after a test starts.
   const [generation, setGeneration] = useState(0);
-  const ids = { split: useId(), splitNum: useId(), readout: useId() };
+  const ids = { split: useId(), splitNum: useId(), readout: useId(), mde: useId(), alpha: useId(), power: useId() };
 
   const busyIds = new Set(tests.filter((t) => t.status === "running").flatMap((t) => [t.modelA, t.modelB]));
   const splitValid = Number.isInteger(split) && split >= 1 && split <= 99;
@@ -70,13 +74,20 @@ function StartAbTestForm({ tests }: { tests: AbTest[] }) {
         ? "Choose two different models."
         : !splitValid
           ? "Traffic split must be a whole number from 1 to 99."
-          : null;
+          : settingsProblem(mde, alpha, power);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     if (problem || !modelA || !modelB) return;
     start.mutate(
-      { modelA: modelA.id, modelB: modelB.id, trafficSplit: split },
+      {
+        modelA: modelA.id,
+        modelB: modelB.id,
+        trafficSplit: split,
+        minDetectableEffect: Number(mde) / 100,
+        alpha: Number(alpha),
+        power: Number(power) / 100,
+      },
       {
         onSuccess: (t) => {
           toast.success("A/B test started", `${t.modelAName} (${100 - t.trafficSplit}%) vs ${t.modelBName} (${t.trafficSplit}%).`);
@@ -140,6 +151,24 @@ function StartAbTestForm({ tests }: { tests: AbTest[] }) {
           {splitValid ? `A ${100 - split}% · B ${split}%` : "Enter 1–99"}
         </output>
       </div>
+      <div className="field field-setting">
+        <label htmlFor={ids.mde}>Smallest difference worth detecting</label>
+        <div className="split-row">
+          <input id={ids.mde} className="split-number" type="number" min={0.01} max={99} step="any" value={mde} onChange={(e) => setMde(e.target.value)} />
+          <span className="unit">points</span>
+        </div>
+      </div>
+      <div className="field field-setting">
+        <label htmlFor={ids.alpha}>Significance level α</label>
+        <input id={ids.alpha} className="split-number" type="number" min={0.001} max={0.5} step="any" value={alpha} onChange={(e) => setAlpha(e.target.value)} />
+      </div>
+      <div className="field field-setting">
+        <label htmlFor={ids.power}>Power</label>
+        <div className="split-row">
+          <input id={ids.power} className="split-number" type="number" min={1} max={99} step={1} value={power} onChange={(e) => setPower(e.target.value)} />
+          <span className="unit">%</span>
+        </div>
+      </div>
       <div className="field field-submit">
         <Button
           type="submit"
@@ -157,8 +186,6 @@ function StartAbTestForm({ tests }: { tests: AbTest[] }) {
 }
 
 function AbTestList({ title, tests, empty }: { title: string; tests: AbTest[]; empty: string }) {
-  const toast = useToast();
-  const stop = useStopAbTest();
   return (
     <div className="ab-list">
       <h3>
@@ -168,51 +195,22 @@ function AbTestList({ title, tests, empty }: { title: string; tests: AbTest[]; e
         <p className="muted small">{empty}</p>
       ) : (
         <ul className="ab-items">
-          {tests.map((t) => {
-            const stopping = stop.isPending && stop.variables?.id === t.id;
-            return (
-              <li key={t.id} className="ab-item">
-                <div className="ab-models">
-                  <span>
-                    <span className="ab-tag">A</span> {t.modelAName} <span className="mono muted">{t.versionA}</span>{" "}
-                    <strong className="num">{100 - t.trafficSplit}%</strong>
-                  </span>
-                  <span>
-                    <span className="ab-tag ab-tag-b">B</span> {t.modelBName} <span className="mono muted">{t.versionB}</span>{" "}
-                    <strong className="num">{t.trafficSplit}%</strong>
-                  </span>
-                  <span className="muted small">
-                    Started <time dateTime={t.startedAt} title={utc(t.startedAt)}>{relative(t.startedAt)}</time>
-                    {t.stoppedAt ? (
-                      <>
-                        {" "}· stopped <time dateTime={t.stoppedAt} title={utc(t.stoppedAt)}>{relative(t.stoppedAt)}</time>
-                      </>
-                    ) : null}
-                    {" · "}no results imported
-                  </span>
-                </div>
-                {t.status === "running" ? (
-                  <Button
-                    size="sm"
-                    icon={<Square size={14} aria-hidden="true" />}
-                    busy={stopping}
-                    disabled={stop.isPending}
-                    aria-label={`Stop A/B test ${t.modelAName} vs ${t.modelBName}`}
-                    onClick={() =>
-                      stop.mutate(t, {
-                        onSuccess: (r) => toast.success("A/B test stopped", `${r.modelAName} vs ${r.modelBName}.`),
-                        onError: (err) => toast.error("Couldn't stop the A/B test", err.message),
-                      })
-                    }
-                  >
-                    Stop
-                  </Button>
-                ) : null}
-              </li>
-            );
-          })}
+          {tests.map((t) => (
+            <AbTestCard key={t.id} test={t} />
+          ))}
         </ul>
       )}
     </div>
   );
+}
+
+/** The same ranges Rust checks (stats.rs validate_config), said before the request is sent. */
+export function settingsProblem(mde: string, alpha: string, power: string): string | null {
+  const m = Number(mde);
+  const a = Number(alpha);
+  const p = Number(power);
+  if (mde.trim() === "" || !(m > 0 && m < 100)) return "The smallest difference must be between 0 and 100 points.";
+  if (alpha.trim() === "" || !(a > 0 && a <= 0.5)) return "α must be greater than 0 and at most 0.5.";
+  if (power.trim() === "" || !(p > 0 && p < 100)) return "Power must be between 0 and 100 %.";
+  return null;
 }

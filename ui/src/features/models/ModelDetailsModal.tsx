@@ -183,7 +183,11 @@ function DetailsBody({ details, idPrefix }: { details: ModelDetails; idPrefix: s
             {details.abTests.map((ab) => (
               <li key={ab.id}>
                 <span className={`badge badge-${ab.status === "running" ? "running" : "neutral"}`}>
-                  {ab.status === "running" ? "Running" : "Stopped"}
+                  {ab.status === "running"
+                    ? "Running"
+                    : ab.status === "aborted"
+                      ? "Aborted"
+                      : `Concluded${ab.outcome === "aWins" ? ": A wins" : ab.outcome === "bWins" ? ": B wins" : ": inconclusive"}`}
                 </span>{" "}
                 {ab.modelAName} <span className="mono">{ab.versionA}</span> ({100 - ab.trafficSplit}%) vs{" "}
                 {ab.modelBName} <span className="mono">{ab.versionB}</span> ({ab.trafficSplit}%){" "}

@@ -39,6 +39,9 @@ export const EVENT_ACTIONS: readonly EventAction[] = [
   "tested",
   "ab_test_started",
   "ab_test_stopped",
+  "ab_results_imported",
+  "ab_test_concluded",
+  "ab_test_aborted",
   "archived",
 ];
 
