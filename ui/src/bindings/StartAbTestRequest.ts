@@ -5,4 +5,16 @@ export type StartAbTestRequest = { modelA: string, modelB: string,
  * Percent of traffic to model B, 1–99. Signed so that an out-of-range value reaches validation and gets
  * a clear message instead of a deserialization error.
  */
-trafficSplit: number, };
+trafficSplit: number, 
+/**
+ * Significance level; 0.05 when left out.
+ */
+alpha?: number, 
+/**
+ * Smallest absolute difference in success rate worth detecting; 0.01 (one point) when left out.
+ */
+minDetectableEffect?: number, 
+/**
+ * 0.8 when left out.
+ */
+power?: number, };
