@@ -15,7 +15,7 @@ use rusqlite_migration::{HookResult, Migrations, M};
 use crate::error::{is_corruption, RegistryError, Result};
 
 /// The schema version this build writes; `migrations()` has this many steps.
-pub const LATEST_SCHEMA: i64 = 3;
+pub const LATEST_SCHEMA: i64 = 4;
 
 /// The migrations, in order. Migration N leaves `user_version = N`.
 pub fn migrations() -> Migrations<'static> {
@@ -29,6 +29,7 @@ pub fn migrations() -> Migrations<'static> {
             include_str!("migrations/0003_versions_and_audit.sql"),
             crate::audit::backfill_chain,
         ),
+        M::up(include_str!("migrations/0004_quality_gates.sql")),
     ])
 }
 
