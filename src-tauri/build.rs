@@ -23,6 +23,9 @@ const COMMANDS: &[&str] = &[
     "start_ab_test",
     "stop_ab_test",
     "export_models_csv",
+    "get_test_suite",
+    "save_test_suite",
+    "list_test_runs",
 ];
 
 fn main() {

@@ -5,6 +5,7 @@
 mod ab_tests;
 mod audit;
 mod export;
+mod gates;
 mod import;
 mod models;
 
@@ -39,6 +40,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         ab_tests::start_ab_test,
         ab_tests::stop_ab_test,
         export::export_models_csv,
+        gates::get_test_suite,
+        gates::save_test_suite,
+        gates::list_test_runs,
     ]
 }
 
