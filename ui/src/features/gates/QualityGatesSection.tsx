@@ -4,6 +4,7 @@ import { Spinner } from "../../components/Spinner";
 import { useTestSuite } from "../../queries";
 import { SuiteEditor } from "./SuiteEditor";
 import { TestRunsList } from "./TestRunsList";
+import "./gates.css";
 
 /** The model's test suite (editable) and its test runs. Production takes a version whose latest run passed. */
 export function QualityGatesSection({ model, idPrefix }: { model: Model; idPrefix: string }) {
