@@ -751,12 +751,10 @@ impl LatestRun {
     }
 
     fn describe(&self) -> String {
+        let verdict = if self.passes() { "passed" } else { "failed" };
         format!(
-            "its latest test run (#{}) {} {}/{} checks",
-            self.id,
-            if self.passes() { "passed" } else { "failed:" },
-            self.passed,
-            self.total
+            "its latest test run (#{}) {verdict} with {}/{} checks passed",
+            self.id, self.passed, self.total
         )
     }
 }
@@ -789,7 +787,10 @@ pub(crate) fn check_gate(
     let latest = latest_run(conn, version_id)?;
     let why = match &latest {
         Some(run) if run.passes() => {
-            return Ok(format!("quality gate passed: {}", run.describe()));
+            return Ok(format!(
+                "quality gate passed: test run #{} passed {}/{} checks",
+                run.id, run.passed, run.total
+            ));
         }
         Some(run) if run.total == 0 => format!(
             "its latest test run (#{}) checked nothing (every check was skipped or the suite is empty)",

@@ -159,7 +159,7 @@ fn a_failed_latest_run_blocks() {
     let run = reg.run_tests(&id).unwrap();
     assert_eq!((run.passed, run.total, run.passes_gate), (4, 5, false));
     let msg = refused(&reg, ErrorCode::GateBlocked, |r| deploy(r, &id, None));
-    assert!(msg.contains("failed: 4/5"), "{msg}");
+    assert!(msg.contains("failed with 4/5 checks passed"), "{msg}");
 }
 
 #[test]
@@ -205,7 +205,7 @@ fn a_later_failing_run_blocks_again() {
     save(&reg, &id, vec![absolute("latency", 10.0)]).unwrap();
     assert!(!reg.run_tests(&id).unwrap().passes_gate);
     let msg = refused(&reg, ErrorCode::GateBlocked, |r| deploy(r, &id, None));
-    assert!(msg.contains("failed: 0/1"), "{msg}");
+    assert!(msg.contains("failed with 0/1 checks passed"), "{msg}");
 }
 
 #[test]

@@ -166,7 +166,7 @@ describe("quality gates: test runs", () => {
 
 describe("quality gates: deploying past a blocked gate", () => {
   const blocked =
-    "Can't deploy model-2 1.8.5 to production: its latest test run (#7) failed: 4/5 checks. Run the tests until they pass, or deploy anyway with a reason.";
+    "Can't deploy model-2 1.8.5 to production: its latest test run (#7) failed with 4/5 checks passed. Run the tests until they pass, or deploy anyway with a reason.";
 
   function backendBlockingOnce() {
     return mockBackend({
@@ -183,6 +183,8 @@ describe("quality gates: deploying past a blocked gate", () => {
     const r = await openDetails(model2.name);
     await r.user.click(within(r.dialog).getByRole("button", { name: "Deploy to production" }));
     const confirm = await screen.findByRole("alertdialog", { name: `Deploy ${model2.name} to production?` });
+    // The confirmation already says what the gate will do, from the current version's latest run.
+    expect(confirm).toHaveTextContent("Its latest test run passed 4/5 checks: the quality gate will refuse it");
     await r.user.click(within(confirm).getByRole("button", { name: "Deploy to production" }));
     const gate = await screen.findByRole("alertdialog", { name: "Quality gate blocked the deploy" });
     return { ...r, backend, gate };

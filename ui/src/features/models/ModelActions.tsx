@@ -36,6 +36,15 @@ const ACTION_LABEL: Record<ModelAction, string> = {
   archive: "Archive",
 };
 
+/** What the quality gate will say, from the latest run of the current version (Model.lastTest). */
+function gateHint(model: Model): string {
+  const t = model.lastTest;
+  if (!t) return "This version has never been tested: the quality gate will refuse it unless you give a reason.";
+  if (t.total === 0 || t.passed < t.total)
+    return `Its latest test run passed ${t.passed}/${t.total} checks: the quality gate will refuse it unless you give a reason.`;
+  return `Its latest test run passed ${t.passed}/${t.total} checks: the quality gate lets it through.`;
+}
+
 /** The five lifecycle actions of one model. While one runs, all of them are disabled. */
 export function ModelActions({ model, abTests, versions, onTested }: ModelActionsProps) {
   const toast = useToast();
@@ -145,6 +154,7 @@ export function ModelActions({ model, abTests, versions, onTested }: ModelAction
             <strong>{model.name}</strong> version <strong>{model.version}</strong> moves from <strong>staging</strong> to{" "}
             <strong>production</strong>. The change is recorded in the model&apos;s history.
           </p>
+          <p className="muted">{gateHint(model)}</p>
         </ConfirmDialog>
       ) : null}
       {gateBlocked !== null ? (
