@@ -26,6 +26,9 @@ const COMMANDS: &[&str] = &[
     "conclude_ab_test",
     "abort_ab_test",
     "export_models_csv",
+    "get_test_suite",
+    "save_test_suite",
+    "list_test_runs",
 ];
 
 fn main() {

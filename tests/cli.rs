@@ -397,14 +397,27 @@ fn lifecycle_deploy_promote_rollback_test_archive_timeline() {
 
     let out = cli.ok(&["promote", &id]);
     assert!(out.contains("promoted to staging"), "{out}");
-    let t: TransitionResult = cli.json(&["deploy", &id]);
+    // Production is gated on a passing test run of the version; an override needs a reason.
+    let err = cli.fails(&["deploy", &id], 3);
+    assert!(
+        err.starts_with("error[GATE_BLOCKED]:") && err.contains("never been tested"),
+        "{err}"
+    );
+    let t: TransitionResult = cli.json(&["deploy", &id, "--override-gate", "first release"]);
     assert_eq!((t.from, t.to), (Status::Staging, Status::Production));
 
     // 1.1.0 goes through staging to production too.
     expect_ok(cli.register_version(&id, "1.1.0"), &["register 1.1.0"]);
     let t: TransitionResult = cli.json(&["deploy", &id, "--to", "staging"]);
     assert_eq!(t.to, Status::Staging);
-    let out = cli.ok(&["deploy", &id, "--to", "production"]);
+    let out = cli.ok(&[
+        "deploy",
+        &id,
+        "--to",
+        "production",
+        "--override-gate",
+        "tested elsewhere",
+    ]);
     assert!(out.contains("1.1.0 deployed to production"), "{out}");
     let deployed_110 = cli
         .details(&id)

@@ -187,9 +187,17 @@ fn lifecycle_commands() {
     let h = seeded();
     let r: TransitionResult = h.ok("promote_model", model_ref("model-3"));
     assert_eq!((r.from, r.to), (Status::Development, Status::Staging));
-    let r: TransitionResult = h.ok(
+    // model-3 is untested, so production needs an override with a reason.
+    let msg = h.err(
         "deploy_model",
         json!({ "request": { "modelId": "model-3", "targetEnv": "production" } }),
+        "GATE_BLOCKED",
+    );
+    assert!(msg.contains("never been tested"), "{msg}");
+    let r: TransitionResult = h.ok(
+        "deploy_model",
+        json!({ "request": { "modelId": "model-3", "targetEnv": "production",
+                             "overrideReason": "accepted risk" } }),
     );
     assert_eq!(r.to, Status::Production);
     assert!(r.model.deployed_at.is_some());
@@ -206,6 +214,45 @@ fn lifecycle_commands() {
     let d: ModelDetails = h.ok("get_model_details", model_ref("model-3"));
     assert_eq!(d.test_runs.len(), 1);
     assert_eq!(d.events[0].action, EventAction::Tested);
+}
+
+#[test]
+fn quality_gate_commands() {
+    let h = seeded();
+    let suite: modelops_core::gates::TestSuite = h.ok("get_test_suite", model_ref("model-2"));
+    assert_eq!(suite.checks.len(), 5);
+    let saved: modelops_core::gates::TestSuite = h.ok(
+        "save_test_suite",
+        json!({ "request": { "modelId": "model-2", "checks": [
+            { "kind": "absolute", "metric": "accuracy", "threshold": 0.5, "marginAbs": null,
+              "marginRel": null, "enabled": true },
+            { "kind": "regression", "metric": "latency", "threshold": null, "marginAbs": null,
+              "marginRel": 0.1, "enabled": true },
+            { "kind": "artifact", "metric": null, "threshold": null, "marginAbs": null,
+              "marginRel": null, "enabled": true }
+        ] } }),
+    );
+    assert_eq!(saved.checks.len(), 3);
+    let msg = h.err(
+        "save_test_suite",
+        json!({ "request": { "modelId": "model-2", "checks": [
+            { "kind": "absolute", "metric": "f1", "threshold": 0.5, "marginAbs": null,
+              "marginRel": null, "enabled": true }
+        ] } }),
+        "INVALID_INPUT",
+    );
+    assert!(msg.contains("unknown metric"), "{msg}");
+    let run: TestRun = h.ok("run_tests", model_ref("model-2"));
+    let page: modelops_core::gates::TestRunPage = h.ok(
+        "list_test_runs",
+        json!({ "request": { "modelId": "model-2", "limit": 10 } }),
+    );
+    assert_eq!((page.total, page.runs[0].id), (1, run.id));
+    h.err(
+        "list_test_runs",
+        json!({ "request": { "modelId": "model-2", "limit": 0 } }),
+        "INVALID_INPUT",
+    );
 }
 
 #[test]

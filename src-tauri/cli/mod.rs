@@ -50,7 +50,7 @@ Exit codes:
   1  failure (file or database error: IO, INTERNAL, CORRUPT_DATABASE, SCHEMA_TOO_NEW)
   2  usage error (bad command line)
   3  refused by the registry (NOT_FOUND, ILLEGAL_TRANSITION, NO_PREVIOUS_VERSION, INVALID_INPUT,
-     CONFLICT); nothing was changed. The reason is printed to stderr as error[CODE]: message
+     CONFLICT, GATE_BLOCKED); nothing was changed. The reason is printed to stderr as error[CODE]: message
   4  verify-audit: the audit log's hash chain is broken";
 
 // ----- data directory -----
@@ -89,6 +89,10 @@ pub enum Command {
         /// Environment to deploy to
         #[arg(long = "to", value_enum, default_value_t = Target::Production)]
         to: Target,
+        /// Deploy to production although the version's latest test run did not pass; the reason is
+        /// recorded in the audit log
+        #[arg(long = "override-gate", value_name = "REASON")]
+        override_gate: Option<String>,
     },
     /// Promote a model from development to staging
     Promote {
@@ -106,7 +110,7 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
     },
-    /// Check the current version's metrics against the model's thresholds and record the run
+    /// Run the model's test suite against its current version and record the run
     Test {
         #[arg(value_name = "MODEL_ID")]
         model_id: String,
@@ -478,7 +482,8 @@ pub fn exit_code_for(code: ErrorCode) -> i32 {
         | ErrorCode::IllegalTransition
         | ErrorCode::NoPreviousVersion
         | ErrorCode::InvalidInput
-        | ErrorCode::Conflict => EXIT_REFUSED,
+        | ErrorCode::Conflict
+        | ErrorCode::GateBlocked => EXIT_REFUSED,
         _ => EXIT_FAILURE,
     }
 }
@@ -633,12 +638,20 @@ fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result
             };
             out.emit(&result, |w, r| output::registered(w, r))?;
         }
-        Command::Deploy { model_id, to } => {
+        Command::Deploy {
+            model_id,
+            to,
+            override_gate,
+        } => {
             let target = match to {
                 Target::Staging => DeployTarget::Staging,
                 Target::Production => DeployTarget::Production,
             };
-            let result = reg.deploy(&model_id, target)?;
+            let result = reg.deploy_with(&modelops_core::types::DeployRequest {
+                model_id,
+                target_env: target,
+                override_reason: override_gate,
+            })?;
             out.emit(&result, |w, r| output::transition(w, r))?;
         }
         Command::Promote { model_id } => {

@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use modelops_core::gates::Outcome;
 use modelops_core::import::{ImportAction, ImportPlan};
 use modelops_core::types::{
     AbTest, AbTestStatus, AuditReport, CheckResult, Comparator, Event, EventAction, ExportResult,
@@ -114,13 +115,21 @@ fn comparator(c: Comparator) -> &'static str {
 }
 
 fn check_sentence(c: &CheckResult) -> String {
-    format!(
-        "{} {} {} {}",
-        metric_label(c.metric),
-        metric_value(c.metric, c.observed),
-        comparator(c.comparator),
-        metric_value(c.metric, c.threshold)
-    )
+    let mut s = match (c.metric, c.observed, c.comparator, c.threshold) {
+        (Some(m), Some(v), Some(cmp), Some(t)) => format!(
+            "{} {} {} {}",
+            metric_label(m),
+            metric_value(m, v),
+            comparator(cmp),
+            metric_value(m, t)
+        ),
+        (Some(m), ..) => metric_label(m).to_owned(),
+        (None, ..) => "Artifact".to_owned(),
+    };
+    if let Some(d) = &c.detail {
+        s.push_str(&format!(" ({d})"));
+    }
+    s
 }
 
 fn status_or_q(s: Option<Status>) -> &'static str {
@@ -436,7 +445,7 @@ pub fn details(w: &mut dyn Write, d: &ModelDetails) -> io::Result<()> {
             let failed: Vec<String> = r
                 .checks
                 .iter()
-                .filter(|c| !c.passed)
+                .filter(|c| c.outcome == Outcome::Failed)
                 .map(check_sentence)
                 .collect();
             t.row(vec![
@@ -615,7 +624,11 @@ pub fn test_run(w: &mut dyn Write, r: &TestRun) -> io::Result<()> {
         writeln!(
             w,
             "  {} {}",
-            if c.passed { "✓" } else { "✗" },
+            match c.outcome {
+                Outcome::Passed => "✓",
+                Outcome::Failed => "✗",
+                Outcome::Skipped => "–",
+            },
             check_sentence(c)
         )?;
     }

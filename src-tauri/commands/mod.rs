@@ -5,6 +5,7 @@
 mod ab_tests;
 mod audit;
 mod export;
+mod gates;
 mod import;
 mod models;
 
@@ -42,6 +43,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         ab_tests::conclude_ab_test,
         ab_tests::abort_ab_test,
         export::export_models_csv,
+        gates::get_test_suite,
+        gates::save_test_suite,
+        gates::list_test_runs,
     ]
 }
 

@@ -41,15 +41,13 @@ pub async fn get_model_details(
     blocking(&state, move |r| r.model_details(&request.model_id)).await
 }
 
+/// Deploys; to production only through the quality gate, unless `overrideReason` says why not.
 #[tauri::command]
 pub async fn deploy_model(
     state: State<'_, AppState>,
     request: DeployRequest,
 ) -> Result<TransitionResult, IpcError> {
-    blocking(&state, move |r| {
-        r.deploy(&request.model_id, request.target_env)
-    })
-    .await
+    blocking(&state, move |r| r.deploy_with(&request)).await
 }
 
 #[tauri::command]

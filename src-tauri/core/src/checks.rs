@@ -1,7 +1,18 @@
-//! "Run tests": the current version's metrics against the model's thresholds. Nothing here is random or
-//! fixed: the outcome follows from the stored numbers.
+//! The five fixed threshold checks that "Run tests" ran before test suites (`gates.rs`) replaced them; the
+//! synthetic-registry generator still writes its runs with them. Nothing here is random or fixed: the outcome
+//! follows from the stored numbers. The metric and comparator keys are the stored ones.
 
-use crate::types::{CheckResult, Comparator, Metric, Thresholds};
+use crate::types::{Comparator, Metric, Thresholds};
+
+/// One threshold check's outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThresholdCheck {
+    pub metric: Metric,
+    pub comparator: Comparator,
+    pub observed: f64,
+    pub threshold: f64,
+    pub passed: bool,
+}
 
 /// The metrics of one version, as checked.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -14,7 +25,7 @@ pub struct Observed {
 }
 
 /// One check per metric, in a fixed order. A value exactly at its threshold passes.
-pub fn evaluate(observed: &Observed, t: &Thresholds) -> Vec<CheckResult> {
+pub fn evaluate(observed: &Observed, t: &Thresholds) -> Vec<ThresholdCheck> {
     let specs = [
         (
             Metric::Accuracy,
@@ -49,7 +60,7 @@ pub fn evaluate(observed: &Observed, t: &Thresholds) -> Vec<CheckResult> {
     ];
     specs
         .into_iter()
-        .map(|(metric, comparator, value, threshold)| CheckResult {
+        .map(|(metric, comparator, value, threshold)| ThresholdCheck {
             metric,
             comparator,
             observed: value,

@@ -20,6 +20,9 @@ pub enum ErrorCode {
     InvalidInput,
     /// The action clashes with other state (e.g. a model already in a running A/B test).
     Conflict,
+    /// Deploying to production refused: the version's latest test run did not pass (or there is none). The
+    /// UI offers to deploy anyway with a reason.
+    GateBlocked,
     /// The registry file was written by a newer ModelOps; it was not touched.
     SchemaTooNew,
     /// The registry file is not a SQLite database or is damaged.
@@ -56,6 +59,16 @@ pub enum RegistryError {
 
     #[error("{0}")]
     InvalidInput(String),
+
+    #[error(
+        "Can't deploy {model} {version} to production: {reason}. Run the tests until they pass, or deploy \
+         anyway with a reason."
+    )]
+    GateBlocked {
+        model: String,
+        version: String,
+        reason: String,
+    },
 
     #[error("{0}")]
     Conflict(String),
@@ -95,6 +108,7 @@ impl RegistryError {
             RegistryError::IllegalTransition { .. } => ErrorCode::IllegalTransition,
             RegistryError::NoPreviousVersion { .. } => ErrorCode::NoPreviousVersion,
             RegistryError::InvalidInput(_) => ErrorCode::InvalidInput,
+            RegistryError::GateBlocked { .. } => ErrorCode::GateBlocked,
             RegistryError::Conflict(_) => ErrorCode::Conflict,
             RegistryError::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             RegistryError::CorruptDatabase { .. } => ErrorCode::CorruptDatabase,

@@ -355,7 +355,7 @@ fn run(
         }
     }
     // Models in a running test, from the registry and from this import's tests so far: a model is in at most
-    // one running test (migration 4 enforces it in SQL too), so a clash is refused up front with its name.
+    // one running test (migration 5 enforces it in SQL too), so a clash is refused up front with its name.
     let mut running_models: Vec<(String, String)> = Vec::new();
     for (id, t) in &tests {
         let exists: bool = tx.query_row(

@@ -9,6 +9,7 @@ pub mod checks;
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod gates;
 pub mod generate;
 pub mod import;
 pub mod lifecycle;

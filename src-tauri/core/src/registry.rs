@@ -10,10 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
-use crate::checks::{self, Observed};
 use crate::db;
 use crate::error::{RegistryError, Result};
 use crate::lifecycle::{self, Action};
@@ -281,7 +280,7 @@ impl Registry {
                 let ids = stmt
                     .query_map(params![model_id, DETAIL_TEST_RUNS_LIMIT], |r| r.get::<_, i64>(0))?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
-                ids.into_iter().map(|id| load_test_run(tx, id)).collect::<Result<Vec<_>>>()?
+                ids.into_iter().map(|id| crate::gates::load_test_run(tx, id)).collect::<Result<Vec<_>>>()?
             };
             let ab_tests = crate::ab::query_ab_tests(
                 tx,
@@ -306,26 +305,64 @@ impl Registry {
     // ----- lifecycle -----
 
     pub fn promote(&self, model_id: &str) -> Result<TransitionResult> {
-        self.transition(model_id, Action::Promote)
+        self.transition(model_id, Action::Promote, None)
     }
 
+    /// Deploys without overriding the quality gate (see `deploy_with`).
     pub fn deploy(&self, model_id: &str, target: DeployTarget) -> Result<TransitionResult> {
-        let action = match target {
+        self.deploy_with(&DeployRequest {
+            model_id: model_id.to_owned(),
+            target_env: target,
+            override_reason: None,
+        })
+    }
+
+    /// Deploys to staging, or to production if the current version's latest test run passed; with an
+    /// override reason, to production anyway, and the audit event says so (docs/adr/0010-quality-gates.md).
+    pub fn deploy_with(&self, req: &DeployRequest) -> Result<TransitionResult> {
+        let override_reason = match &req.override_reason {
+            Some(text) => Some(
+                clean_text(Some(text), "Override reason", MAX_REASON_CHARS)?.ok_or_else(|| {
+                    RegistryError::InvalidInput(
+                        "Deploying despite the quality gate needs a reason.".to_owned(),
+                    )
+                })?,
+            ),
+            None => None,
+        };
+        let action = match req.target_env {
             DeployTarget::Staging => Action::DeployStaging,
             DeployTarget::Production => Action::DeployProduction,
         };
-        self.transition(model_id, action)
+        self.transition(&req.model_id, action, override_reason.as_deref())
     }
 
     pub fn archive(&self, model_id: &str) -> Result<TransitionResult> {
-        self.transition(model_id, Action::Archive)
+        self.transition(model_id, Action::Archive, None)
     }
 
-    fn transition(&self, model_id: &str, action: Action) -> Result<TransitionResult> {
+    /// `override_reason` is only read when `to` is production: every path into production goes through here.
+    fn transition(
+        &self,
+        model_id: &str,
+        action: Action,
+        override_reason: Option<&str>,
+    ) -> Result<TransitionResult> {
         self.write(|tx| {
             let now = Utc::now();
             let state = load_state(tx, model_id)?;
             let to = lifecycle::next_status(model_id, state.status, action)?;
+            let gate = if to == Status::Production {
+                Some(crate::gates::check_gate(
+                    tx,
+                    model_id,
+                    state.version_id,
+                    &state.version,
+                    override_reason,
+                )?)
+            } else {
+                None
+            };
             if action == Action::Archive {
                 if let Some(test_id) = running_ab_test_of(tx, model_id)? {
                     return Err(RegistryError::Conflict(format!(
@@ -354,6 +391,8 @@ impl Registry {
                     to_status: Some(to),
                     from_version: Some(&state.version),
                     to_version: Some(&state.version),
+                    detail: gate.as_deref(),
+                    reason: gate.as_ref().and(override_reason),
                     before: Some(snapshot(&before)),
                     after: Some(snapshot(&model)),
                     ..NewEvent::new(now, model_id, event_action)
@@ -433,6 +472,7 @@ impl Registry {
                 params![model_id, target],
                 |r| r.get(0),
             )?;
+            let gate_note = crate::gates::rollback_note(tx, target_id)?;
             tx.execute(
                 "UPDATE models SET current_version_id = ?1,
                      deployed_at = CASE WHEN status IN ('staging', 'production') THEN ?2 ELSE deployed_at END
@@ -448,6 +488,7 @@ impl Registry {
                     to_status: Some(state.status),
                     from_version: Some(&state.version),
                     to_version: Some(&target),
+                    detail: Some(&gate_note),
                     reason: reason.as_deref(),
                     before: Some(snapshot(&before)),
                     after: Some(snapshot(&model)),
@@ -459,73 +500,9 @@ impl Registry {
         })
     }
 
-    /// Checks the current version's metrics against the model's thresholds and stores the run.
+    /// Runs the model's test suite against its current version and stores the run (see `gates`).
     pub fn run_tests(&self, model_id: &str) -> Result<TestRun> {
-        self.write(|tx| {
-            let now = Utc::now();
-            let state = load_state(tx, model_id)?;
-            lifecycle::ensure_active(model_id, state.status, "test")?;
-            let observed = tx.query_row(
-                "SELECT accuracy, latency_ms, error_rate, uptime_pct, ai_confidence
-                 FROM model_versions WHERE id = ?1",
-                [state.version_id],
-                |r| {
-                    Ok(Observed {
-                        accuracy: r.get(0)?,
-                        latency: r.get(1)?,
-                        error_rate: r.get(2)?,
-                        uptime: r.get(3)?,
-                        ai_confidence: r.get(4)?,
-                    })
-                },
-            )?;
-            let thresholds = load_thresholds(tx, model_id)?;
-            let results = checks::evaluate(&observed, &thresholds);
-            let passed = results.iter().filter(|c| c.passed).count() as u32;
-            let total = results.len() as u32;
-            tx.execute(
-                "INSERT INTO test_runs (model_id, version_id, run_at, passed, total) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![model_id, state.version_id, now, passed, total],
-            )?;
-            let run_id = tx.last_insert_rowid();
-            {
-                let mut stmt = tx.prepare_cached(
-                    "INSERT INTO test_checks (run_id, position, metric, comparator, observed, threshold, passed)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?;
-                for (i, c) in results.iter().enumerate() {
-                    stmt.execute(params![
-                        run_id,
-                        i as i64,
-                        checks::metric_key(c.metric),
-                        checks::comparator_key(c.comparator),
-                        c.observed,
-                        c.threshold,
-                        c.passed
-                    ])?;
-                }
-            }
-            tx.execute("UPDATE models SET last_tested_at = ?1 WHERE id = ?2", params![now, model_id])?;
-            let detail = format!("{passed}/{total} checks passed");
-            insert_event(
-                tx,
-                &self.actor,
-                &NewEvent {
-                    at: now,
-                    model_id,
-                    action: EventAction::Tested,
-                    from_status: None,
-                    to_status: None,
-                    from_version: None,
-                    to_version: Some(&state.version),
-                    detail: Some(&detail),
-                    reason: None,
-                    before: None,
-                    after: None,
-                },
-            )?;
-            load_test_run(tx, run_id)
-        })
+        self.run_test_suite(model_id)
     }
 
     // ----- A/B tests -----
@@ -632,6 +609,7 @@ impl Registry {
                 "model_versions",
                 "test_runs",
                 "test_checks",
+                "suite_checks",
                 "ab_tests",
                 "ab_results",
                 "events",
@@ -782,53 +760,6 @@ fn running_ab_test_of(conn: &Connection, model_id: &str) -> Result<Option<String
             |r| r.get(0),
         )
         .optional()?)
-}
-
-fn load_test_run(conn: &Connection, run_id: i64) -> Result<TestRun> {
-    let (model_id, version, run_at, passed, total): (String, String, DateTime<Utc>, u32, u32) =
-        conn.query_row(
-            "SELECT t.model_id, v.version, t.run_at, t.passed, t.total
-             FROM test_runs t JOIN model_versions v ON v.id = t.version_id WHERE t.id = ?1",
-            [run_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT metric, comparator, observed, threshold, passed FROM test_checks
-         WHERE run_id = ?1 ORDER BY position",
-    )?;
-    let checks = stmt
-        .query_map([run_id], |r| {
-            let metric: String = r.get(0)?;
-            let comparator: String = r.get(1)?;
-            Ok(CheckResult {
-                metric: checks::parse_metric(&metric)
-                    .ok_or_else(|| bad_value(0, format!("unknown metric {metric:?}")))?,
-                comparator: match comparator.as_str() {
-                    ">=" => Comparator::AtLeast,
-                    "<=" => Comparator::AtMost,
-                    other => return Err(bad_value(1, format!("unknown comparator {other:?}"))),
-                },
-                observed: r.get(2)?,
-                threshold: r.get(3)?,
-                passed: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let success_rate = if total == 0 {
-        0.0
-    } else {
-        f64::from(passed) / f64::from(total)
-    };
-    Ok(TestRun {
-        id: run_id,
-        model_id,
-        version,
-        run_at,
-        passed,
-        total,
-        success_rate,
-        checks,
-    })
 }
 
 pub(crate) fn event_from_row(r: &Row<'_>) -> rusqlite::Result<Event> {

@@ -308,15 +308,25 @@ pub enum Comparator {
     AtMost,
 }
 
+/// One check of a test run. Metric checks (absolute, regression) carry the metric, comparator, observed value
+/// and the limit it was held to; artifact checks carry what was checked and a detail in words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct CheckResult {
-    pub metric: Metric,
-    pub comparator: Comparator,
-    pub observed: f64,
-    pub threshold: f64,
+    pub kind: crate::gates::CheckKind,
+    /// None for artifact checks.
+    pub metric: Option<Metric>,
+    /// Artifact checks only.
+    pub aspect: Option<crate::gates::ArtifactAspect>,
+    pub comparator: Option<Comparator>,
+    pub observed: Option<f64>,
+    /// The limit: the absolute threshold, or for a regression check the production value moved by the margin.
+    pub threshold: Option<f64>,
+    /// `outcome == passed`, kept for readers that predate skipped checks.
     pub passed: bool,
+    pub outcome: crate::gates::Outcome,
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -328,11 +338,21 @@ pub struct TestRun {
     pub model_id: String,
     pub version: String,
     pub run_at: DateTime<Utc>,
+    /// "passed/total passed": counted over the checks that were not skipped.
     pub passed: u32,
     pub total: u32,
     /// passed / total
     pub success_rate: f64,
     pub checks: Vec<CheckResult>,
+    /// Checks that could not apply (no production version to compare with, no artifact recorded).
+    pub skipped: u32,
+    /// Whether this run lets its version through the production gate: every check that ran passed, and at
+    /// least one ran.
+    pub passes_gate: bool,
+    /// The production version regression checks compared against, if any.
+    pub baseline_version: Option<String>,
+    /// The suite as it was when the run started; None for runs recorded before suites existed.
+    pub suite: Option<Vec<crate::gates::SuiteCheck>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -442,6 +462,11 @@ pub struct ModelRef {
 pub struct DeployRequest {
     pub model_id: String,
     pub target_env: DeployTarget,
+    /// Deploys to production although the version's latest test run did not pass; the reason (required,
+    /// non-empty) goes to the audit log. Ignored for staging.
+    #[serde(default)]
+    #[ts(optional)]
+    pub override_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

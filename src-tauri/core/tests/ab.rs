@@ -117,7 +117,18 @@ fn a_clear_winner_is_recorded_with_its_model_and_version() {
     );
     assert_eq!(w.current_version, "1.8.5");
     assert_eq!(w.current_status, Status::Staging);
-    // The winner goes to production through the ordinary deploy.
+    // The winner goes to production through the ordinary deploy, so through the quality gate: refused until
+    // the winning version has a passing test run.
+    let refused = reg
+        .deploy(&w.model_id, DeployTarget::Production)
+        .unwrap_err();
+    assert_eq!(
+        refused.code(),
+        modelops_core::ErrorCode::GateBlocked,
+        "{refused}"
+    );
+    let run = reg.run_tests(&w.model_id).unwrap();
+    assert!(run.passes_gate, "{run:?}");
     reg.deploy(&w.model_id, DeployTarget::Production).unwrap();
     let listed = reg.list_ab_tests().unwrap();
     assert_eq!(

@@ -38,6 +38,8 @@ fn reopening_keeps_changes_and_does_not_reseed() {
     let path = dir.path().join("registry.sqlite3");
     {
         let reg = Registry::open(&path).unwrap();
+        // Production is gated on a passing test run of the version (ADR 0010).
+        assert!(reg.run_tests("model-2").unwrap().passes_gate);
         reg.deploy("model-2", DeployTarget::Production).unwrap();
         reg.rollback("model-1").unwrap();
         reg.archive("model-3").unwrap();

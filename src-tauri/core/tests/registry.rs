@@ -156,6 +156,10 @@ fn every_legal_and_illegal_transition() {
             match expected {
                 Some(to) => {
                     legal += 1;
+                    if action == Action::DeployProduction {
+                        // Production is gated on a passing run of the version (tests/gates.rs).
+                        assert!(reg.run_tests(id).unwrap().passes_gate);
+                    }
                     let before = model(&reg, id);
                     let res = apply(&reg, id, action).unwrap();
                     assert_eq!((res.from, res.to, res.model.status), (from, to, to));
@@ -321,11 +325,11 @@ fn run_tests_checks_current_metrics_against_thresholds() {
     assert_eq!(
         outcome,
         vec![
-            (Metric::Accuracy, 0.87, 0.90, false),
-            (Metric::Latency, 120.0, 100.0, false),
-            (Metric::ErrorRate, 0.008, 0.01, true),
-            (Metric::Uptime, 99.6, 99.5, true),
-            (Metric::AiConfidence, 0.84, 0.85, false),
+            (Some(Metric::Accuracy), Some(0.87), Some(0.90), false),
+            (Some(Metric::Latency), Some(120.0), Some(100.0), false),
+            (Some(Metric::ErrorRate), Some(0.008), Some(0.01), true),
+            (Some(Metric::Uptime), Some(99.6), Some(99.5), true),
+            (Some(Metric::AiConfidence), Some(0.84), Some(0.85), false),
         ]
     );
     assert_eq!(

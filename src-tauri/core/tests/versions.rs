@@ -313,6 +313,7 @@ fn a_new_version_returns_the_model_to_development_and_rollback_restores_producti
     assert_eq!(res.model.deployed_at, None);
     // It goes through staging to production like any version.
     reg.promote("model-1").unwrap();
+    assert!(reg.run_tests("model-1").unwrap().passes_gate);
     reg.deploy("model-1", DeployTarget::Production).unwrap();
     let m = reg.get_model("model-1").unwrap();
     assert_eq!(
@@ -328,6 +329,7 @@ fn rollback_to_any_deployed_version_with_a_reason() {
     reg.register_version(&version_req("model-1", "2.2.0"))
         .unwrap();
     reg.promote("model-1").unwrap();
+    assert!(reg.run_tests("model-1").unwrap().passes_gate);
     reg.deploy("model-1", DeployTarget::Production).unwrap();
     // Default: what was in production before 2.2.0.
     assert_eq!(

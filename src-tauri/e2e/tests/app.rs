@@ -120,8 +120,26 @@ async fn lifecycle_actions_work_and_persist_across_restart() {
     app.el(CONFIRM).await;
     app.screenshot("confirm-deploy").await;
     app.click(&button(CONFIRM, "Deploy to production")).await;
+    // 1.8.5 was never tested, so the quality gate refuses; "Deploy anyway" asks for the reason it records.
+    app.click(&button(CONFIRM, "Deploy anyway…")).await;
+    app.screenshot("gate-blocked").await;
+    app.el(&format!("{CONFIRM}//textarea[@id='gate-override-reason']"))
+        .await
+        .send_keys("demo: deployed untested on purpose")
+        .await
+        .expect("override reason");
+    app.click(&button(CONFIRM, "Deploy with override")).await;
     app.toast("deployed to production").await;
     app.screenshot("toast").await;
+    let deployed = &app
+        .registry()
+        .model_details("model-2")
+        .expect("details")
+        .events[0];
+    assert_eq!(
+        deployed.reason.as_deref(),
+        Some("demo: deployed untested on purpose")
+    );
     assert_eq!(status_of(&app, "model-2"), Status::Production);
     close_details(&app).await;
     wait_row_contains(&app, "model-2", "Production").await;
@@ -540,6 +558,10 @@ async fn register_a_version_then_roll_back_to_an_older_deployed_one() {
     // Through staging to production.
     app.click(&button(DETAILS, "Promote to Staging")).await;
     app.toast("promoted to staging").await;
+    app.dismiss_toasts().await;
+    // Production takes a version whose latest test run passed.
+    app.click(&button(DETAILS, "Run Tests")).await;
+    app.toast("Tests passed").await;
     app.dismiss_toasts().await;
     app.click(&button(DETAILS, "Deploy to production")).await;
     app.click(&button(CONFIRM, "Deploy to production")).await;

@@ -24,7 +24,11 @@ import type { ModelView } from "../bindings/ModelView";
 import type { RollbackResult } from "../bindings/RollbackResult";
 import type { StartAbTestRequest } from "../bindings/StartAbTestRequest";
 import type { Summary } from "../bindings/Summary";
+import type { SaveSuiteRequest } from "../bindings/SaveSuiteRequest";
 import type { TestRun } from "../bindings/TestRun";
+import type { TestRunPage } from "../bindings/TestRunPage";
+import type { TestRunsQuery } from "../bindings/TestRunsQuery";
+import type { TestSuite } from "../bindings/TestSuite";
 import type { TransitionResult } from "../bindings/TransitionResult";
 import { call, normalize } from "./client";
 
@@ -44,8 +48,11 @@ export const getSummary = () => call<Summary>("get_summary");
 export const getModelDetails = (modelId: string) =>
   call<ModelDetails>("get_model_details", { request: { modelId } });
 
-export const deployModel = (modelId: string, targetEnv: DeployTarget) =>
-  call<TransitionResult>("deploy_model", { request: { modelId, targetEnv } });
+/** To production only if the version's latest test run passed (else GATE_BLOCKED), or with `overrideReason`. */
+export const deployModel = (modelId: string, targetEnv: DeployTarget, overrideReason?: string) =>
+  call<TransitionResult>("deploy_model", {
+    request: overrideReason === undefined ? { modelId, targetEnv } : { modelId, targetEnv, overrideReason },
+  });
 
 export const promoteModel = (modelId: string) =>
   call<TransitionResult>("promote_model", { request: { modelId } });
@@ -82,6 +89,19 @@ export const runTests = (modelId: string) => call<TestRun>("run_tests", { reques
 
 export const archiveModel = (modelId: string) =>
   call<TransitionResult>("archive_model", { request: { modelId } });
+
+export const getTestSuite = (modelId: string) => call<TestSuite>("get_test_suite", { request: { modelId } });
+
+/** Replaces the model's suite; INVALID_INPUT (naming the check) leaves the stored one unchanged. */
+export const saveTestSuite = (request: SaveSuiteRequest) =>
+  call<TestSuite>("save_test_suite", { request: { ...request } });
+
+/** The most runs one list_test_runs call returns (MAX_RUNS_PAGE in src-tauri/core/src/gates.rs). */
+export const MAX_RUNS_PAGE = 100;
+
+/** A model's test runs, newest first. */
+export const listTestRuns = (request: TestRunsQuery) =>
+  call<TestRunPage>("list_test_runs", { request: { ...request } });
 
 export const listAbTests = () => call<AbTest[]>("list_ab_tests");
 

@@ -86,7 +86,10 @@ export function metricValue(metric: Metric, value: number): string {
   }
 }
 
+/** "Accuracy 94.3% ≥ 90.0%"; a check without numbers (artifact, skipped) by its detail. */
 export function checkSentence(c: CheckResult): string {
+  if (c.metric === null || c.observed === null || c.threshold === null || c.comparator === null)
+    return `${c.metric ? METRIC_LABEL[c.metric] : "Artifact"}${c.detail ? `: ${c.detail}` : ""}`;
   return `${METRIC_LABEL[c.metric]} ${metricValue(c.metric, c.observed)} ${c.comparator === ">=" ? "≥" : "≤"} ${metricValue(c.metric, c.threshold)}`;
 }
 

@@ -1,3 +1,4 @@
 export * from "./keys";
 export * from "./queries";
 export * from "./mutations";
+export * from "./gates";

@@ -18,6 +18,16 @@ export const modelKeys = {
 
 export type PickScope = "active" | "all";
 
+/**
+ * A model's quality gates. Under the model's detail key on purpose: every model change invalidates the
+ * details (invalidateModels), and so the suite and the runs with them.
+ */
+export const gateKeys = {
+  suite: (modelId: string) => [...modelKeys.detail(modelId), "suite"] as const,
+  runs: (modelId: string) => [...modelKeys.detail(modelId), "test-runs"] as const,
+  runsPage: (modelId: string, limit: number) => [...gateKeys.runs(modelId), limit] as const,
+};
+
 /** What the timeline shows: empty fields don't filter. Times are RFC 3339 UTC. */
 export interface TimelineFilter {
   modelId?: string;

@@ -6,6 +6,10 @@ import type { Model } from "../bindings/Model";
 import type { ModelDetails } from "../bindings/ModelDetails";
 import type { ModelList } from "../bindings/ModelList";
 import type { Summary } from "../bindings/Summary";
+import type { CheckResult } from "../bindings/CheckResult";
+import type { Comparator } from "../bindings/Comparator";
+import type { Metric } from "../bindings/Metric";
+import type { SuiteCheck } from "../bindings/SuiteCheck";
 import type { TestRun } from "../bindings/TestRun";
 import type { VersionInfo } from "../bindings/VersionInfo";
 import type { Deployment } from "../bindings/Deployment";
@@ -198,6 +202,27 @@ export const analysisOf = (test: AbTest, analysis: AbAnalysis | null = bWinsAnal
   simulated: test.results.some((r) => r.simulated),
 });
 
+const absoluteCheck = (metric: Metric, comparator: Comparator, observed: number, threshold: number, passed: boolean): CheckResult => ({
+  kind: "absolute",
+  metric,
+  aspect: null,
+  comparator,
+  observed,
+  threshold,
+  passed,
+  outcome: passed ? "passed" : "failed",
+  detail: null,
+});
+
+/** The five default thresholds, as a new model's suite (and every seed model's, after migration 6). */
+export const defaultSuite: SuiteCheck[] = [
+  { kind: "absolute", metric: "accuracy", threshold: 0.9, marginAbs: null, marginRel: null, enabled: true },
+  { kind: "absolute", metric: "latency", threshold: 100, marginAbs: null, marginRel: null, enabled: true },
+  { kind: "absolute", metric: "errorRate", threshold: 0.01, marginAbs: null, marginRel: null, enabled: true },
+  { kind: "absolute", metric: "uptime", threshold: 99.5, marginAbs: null, marginRel: null, enabled: true },
+  { kind: "absolute", metric: "aiConfidence", threshold: 0.85, marginAbs: null, marginRel: null, enabled: true },
+];
+
 export const testRun = (model: Model, passed = 4): TestRun => ({
   id: 7,
   modelId: model.id,
@@ -207,12 +232,16 @@ export const testRun = (model: Model, passed = 4): TestRun => ({
   total: 5,
   successRate: passed / 5,
   checks: [
-    { metric: "accuracy", comparator: ">=", observed: model.accuracy, threshold: 0.9, passed: true },
-    { metric: "latency", comparator: "<=", observed: model.latency, threshold: 100, passed: true },
-    { metric: "errorRate", comparator: "<=", observed: model.errorRate, threshold: 0.01, passed: passed === 5 },
-    { metric: "uptime", comparator: ">=", observed: model.uptime, threshold: 99.5, passed: true },
-    { metric: "aiConfidence", comparator: ">=", observed: model.aiConfidence, threshold: 0.85, passed: true },
+    absoluteCheck("accuracy", ">=", model.accuracy, 0.9, true),
+    absoluteCheck("latency", "<=", model.latency, 100, true),
+    absoluteCheck("errorRate", "<=", model.errorRate, 0.01, passed === 5),
+    absoluteCheck("uptime", ">=", model.uptime, 99.5, true),
+    absoluteCheck("aiConfidence", ">=", model.aiConfidence, 0.85, true),
   ],
+  skipped: 0,
+  passesGate: passed === 5,
+  baselineVersion: null,
+  suite: defaultSuite,
 });
 
 /** Where a model's current version went: staging, then production for a production model. */

@@ -11,7 +11,7 @@ import type { ModelPage } from "../bindings/ModelPage";
 import type { ModelView } from "../bindings/ModelView";
 import type { Status } from "../bindings/Status";
 import type { TimelineQuery } from "../bindings/TimelineQuery";
-import { analysisOf, bWinsAnalysis, details, modelList, runningAbTest, seedModels, abortedAbTest, summary, timelinePage } from "./fixtures";
+import { abortedAbTest, analysisOf, bWinsAnalysis, defaultSuite, details, modelList, runningAbTest, seedModels, summary, timelinePage } from "./fixtures";
 
 export interface IpcCall {
   cmd: string;
@@ -103,6 +103,13 @@ export function mockBackend(
       const m = models.find((x) => x.id === id);
       if (!m) throw { code: "NOT_FOUND", message: `No model with id "${id}".` };
       return details(m, abTests.filter((t) => t.modelA === id || t.modelB === id));
+    },
+    get_test_suite: (args) => ({ modelId: (args as { request: { modelId: string } }).request.modelId, checks: defaultSuite }),
+    list_test_runs: (args) => {
+      const { modelId, offset, limit } = (args as { request: { modelId: string; offset: number; limit: number } }).request;
+      const m = models.find((x) => x.id === modelId);
+      const runs = m ? details(m).testRuns : [];
+      return { runs: runs.slice(offset, offset + limit), offset, total: runs.length };
     },
     query_timeline: (args) => timelinePage((args as { request: TimelineQuery }).request, models),
     production_at: (args) => {

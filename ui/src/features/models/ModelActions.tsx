@@ -8,7 +8,15 @@ import type { VersionInfo } from "../../bindings/VersionInfo";
 import { Button } from "../../components/Button";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toast";
-import { modelActionKeys, useModelAction, useRollback, type ModelAction, type RollbackTarget } from "../../queries";
+import {
+  modelActionKeys,
+  useDeployOverride,
+  useModelAction,
+  useRollback,
+  type ModelAction,
+  type RollbackTarget,
+} from "../../queries";
+import { GateBlockedDialog } from "../gates/GateBlockedDialog";
 import { whyNot } from "./lifecycle";
 import { RollbackDialog } from "./RollbackDialog";
 
@@ -28,13 +36,25 @@ const ACTION_LABEL: Record<ModelAction, string> = {
   archive: "Archive",
 };
 
+/** What the quality gate will say, from the latest run of the current version (Model.lastTest). */
+function gateHint(model: Model): string {
+  const t = model.lastTest;
+  if (!t) return "This version has never been tested: the quality gate will refuse it unless you give a reason.";
+  if (t.total === 0 || t.passed < t.total)
+    return `Its latest test run passed ${t.passed}/${t.total} checks: the quality gate will refuse it unless you give a reason.`;
+  return `Its latest test run passed ${t.passed}/${t.total} checks: the quality gate lets it through.`;
+}
+
 /** The five lifecycle actions of one model. While one runs, all of them are disabled. */
 export function ModelActions({ model, abTests, versions, onTested }: ModelActionsProps) {
   const toast = useToast();
   const [confirming, setConfirming] = useState<"deploy" | "archive" | "rollback" | null>(null);
+  // The GATE_BLOCKED message while the user decides whether to deploy anyway.
+  const [gateBlocked, setGateBlocked] = useState<string | null>(null);
   const busy = useIsMutating({ mutationKey: modelActionKeys.model(model.id) }) > 0;
 
   const deploy = useModelAction(model.id, "deploy");
+  const deployOverride = useDeployOverride(model.id);
   const promote = useModelAction(model.id, "promote");
   const rollback = useRollback(model.id);
   const test = useModelAction(model.id, "test");
@@ -45,6 +65,11 @@ export function ModelActions({ model, abTests, versions, onTested }: ModelAction
   const runDeploy = () =>
     deploy.mutate(undefined, {
       onSuccess: (r) => toast.success(`${r.model.name} deployed to production`, r.message),
+      onError: (error) => (error.code === "GATE_BLOCKED" ? setGateBlocked(error.message) : fail("deploy")(error)),
+    });
+  const runDeployOverride = (reason: string) =>
+    deployOverride.mutate(reason, {
+      onSuccess: (r) => toast.success(`${r.model.name} deployed to production (gate overridden)`, r.message),
       onError: fail("deploy"),
     });
   const runPromote = () =>
@@ -62,7 +87,7 @@ export function ModelActions({ model, abTests, versions, onTested }: ModelAction
       onSuccess: (run) => {
         onTested(run);
         const rate = `${Math.round(run.successRate * 100)}%`;
-        if (run.passed === run.total) toast.success(`Tests passed: ${run.passed}/${run.total}`, `${model.name} ${run.version} — ${rate} success rate.`);
+        if (run.passesGate) toast.success(`Tests passed: ${run.passed}/${run.total}`, `${model.name} ${run.version} — ${rate} success rate.`);
         else toast.error(`Tests failed: ${run.passed}/${run.total} passed`, `${model.name} ${run.version} — ${rate} success rate.`);
       },
       onError: fail("test"),
@@ -98,7 +123,7 @@ export function ModelActions({ model, abTests, versions, onTested }: ModelAction
         Actions
       </h3>
       <div className="action-bar">
-        {button("deploy", deploy.isPending, () => setConfirming("deploy"), <Rocket size={16} aria-hidden="true" />, "primary")}
+        {button("deploy", deploy.isPending || deployOverride.isPending, () => setConfirming("deploy"), <Rocket size={16} aria-hidden="true" />, "primary")}
         {button("promote", promote.isPending, runPromote, <ArrowUpCircle size={16} aria-hidden="true" />)}
         {button("rollback", rollback.isPending, () => setConfirming("rollback"), <Undo2 size={16} aria-hidden="true" />)}
         {button("test", test.isPending, runTest, <FlaskConical size={16} aria-hidden="true" />)}
@@ -129,7 +154,19 @@ export function ModelActions({ model, abTests, versions, onTested }: ModelAction
             <strong>{model.name}</strong> version <strong>{model.version}</strong> moves from <strong>staging</strong> to{" "}
             <strong>production</strong>. The change is recorded in the model&apos;s history.
           </p>
+          <p className="muted">{gateHint(model)}</p>
         </ConfirmDialog>
+      ) : null}
+      {gateBlocked !== null ? (
+        <GateBlockedDialog
+          model={model}
+          message={gateBlocked}
+          onCancel={() => setGateBlocked(null)}
+          onOverride={(reason) => {
+            setGateBlocked(null);
+            runDeployOverride(reason);
+          }}
+        />
       ) : null}
       {confirming === "rollback" ? (
         <RollbackDialog

@@ -14,8 +14,6 @@ import {
   formatBytes,
   formatNumber,
   fractionPct,
-  METRIC_LABEL,
-  metricValue,
   ms,
   pct,
   relative,
@@ -26,6 +24,9 @@ import {
 } from "../../lib/format";
 import { latestVersion } from "../../lib/semver";
 import { useModelDetails } from "../../queries";
+import { ChecksTable } from "../gates/checks";
+import { QualityGatesSection } from "../gates/QualityGatesSection";
+import { runScore } from "../gates/TestRunsList";
 import { RegisterDialog } from "../register/RegisterDialog";
 import { ModelActions } from "./ModelActions";
 
@@ -165,14 +166,7 @@ function DetailsBody({ details, idPrefix }: { details: ModelDetails; idPrefix: s
         <VersionsTable versions={details.versions} />
       </section>
 
-      <section className="detail-section" aria-labelledby={`${idPrefix}-tests`}>
-        <h3 id={`${idPrefix}-tests`}>Test runs</h3>
-        {details.testRuns.length === 0 ? (
-          <p className="muted">No test run yet. Run Tests checks the current version against the thresholds above.</p>
-        ) : (
-          details.testRuns.map((run) => <TestRunResult key={run.id} run={run} />)
-        )}
-      </section>
+      <QualityGatesSection model={details.model} idPrefix={idPrefix} />
 
       <section className="detail-section" aria-labelledby={`${idPrefix}-ab`}>
         <h3 id={`${idPrefix}-ab`}>A/B tests</h3>
@@ -223,13 +217,13 @@ function DetailsBody({ details, idPrefix }: { details: ModelDetails; idPrefix: s
 }
 
 export function TestRunResult({ run, heading, highlight = false }: { run: TestRun; heading?: string; highlight?: boolean }) {
-  const ok = run.passed === run.total;
+  const ok = run.passesGate;
   return (
     <div className={`test-run${highlight ? " test-run-highlight" : ""}`}>
       <div className="test-run-head">
         {heading ? <h3 className="test-run-heading">{heading}</h3> : null}
         <span className={`test-pill ${ok ? "test-pass" : "test-fail"}`}>
-          {run.passed}/{run.total} passed
+          {runScore(run)}
         </span>
         <span>{Math.round(run.successRate * 100)}% success rate</span>
         <span className="muted">
@@ -239,30 +233,7 @@ export function TestRunResult({ run, heading, highlight = false }: { run: TestRu
           </time>
         </span>
       </div>
-      <table className="subtable checks">
-        <thead>
-          <tr>
-            <th scope="col">Check</th>
-            <th scope="col" className="num">Observed</th>
-            <th scope="col" className="num">Rule</th>
-            <th scope="col">Result</th>
-          </tr>
-        </thead>
-        <tbody>
-          {run.checks.map((c) => (
-            <tr key={c.metric}>
-              <th scope="row">{METRIC_LABEL[c.metric]}</th>
-              <td className="num">{metricValue(c.metric, c.observed)}</td>
-              <td className="num">
-                {c.comparator} {metricValue(c.metric, c.threshold)}
-              </td>
-              <td>
-                <span className={`check ${c.passed ? "check-pass" : "check-fail"}`}>{c.passed ? "✓ Pass" : "✕ Fail"}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ChecksTable checks={run.checks} />
     </div>
   );
 }
