@@ -15,7 +15,7 @@ use rusqlite_migration::{HookResult, Migrations, M};
 use crate::error::{is_corruption, RegistryError, Result};
 
 /// The schema version this build writes; `migrations()` has this many steps.
-pub const LATEST_SCHEMA: i64 = 4;
+pub const LATEST_SCHEMA: i64 = 5;
 
 /// The migrations, in order. Migration N leaves `user_version = N`.
 pub fn migrations() -> Migrations<'static> {
@@ -30,6 +30,7 @@ pub fn migrations() -> Migrations<'static> {
             crate::audit::backfill_chain,
         ),
         M::up(include_str!("migrations/0004_summary_index.sql")),
+        M::up(include_str!("migrations/0005_metric_points.sql")),
     ])
 }
 

@@ -11,6 +11,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod lifecycle;
+pub mod metrics;
 pub mod query;
 pub mod register;
 pub mod registry;

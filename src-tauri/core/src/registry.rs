@@ -17,6 +17,7 @@ use crate::checks::{self, Observed};
 use crate::db;
 use crate::error::{RegistryError, Result};
 use crate::lifecycle::{self, Action};
+use crate::metrics::{self, Recorded};
 use crate::seed;
 use crate::types::*;
 
@@ -492,6 +493,7 @@ impl Registry {
                 params![model_id, state.version_id, now, passed, total],
             )?;
             let run_id = tx.last_insert_rowid();
+            metrics::record_version_metrics(tx, state.version_id, Recorded::TestRun(run_id), now)?;
             {
                 let mut stmt = tx.prepare_cached(
                     "INSERT INTO test_checks (run_id, position, metric, comparator, observed, threshold, passed)
@@ -668,6 +670,7 @@ impl Registry {
                 "test_checks",
                 "ab_tests",
                 "events",
+                "metric_points",
             ] {
                 let mut stmt = tx.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
                 let cols = stmt.column_count();

@@ -667,10 +667,12 @@ fn upgrading_to_schema_4_fills_the_latest_outcome_from_existing_runs() {
     let before = registry_at_schema_3.summary().unwrap();
     drop(registry_at_schema_3);
     {
-        // Back to schema 3 by hand: the copy and its triggers as they were before migration 4.
+        // Back to schema 3 by hand: the copy and its triggers as they were before migration 4, and no
+        // metric history (migration 5; dropping the table drops its indexes and triggers).
         let raw = Connection::open(&path).unwrap();
         raw.execute_batch(
-            "DROP INDEX models_summary;
+            "DROP TABLE metric_points;
+             DROP INDEX models_summary;
              DROP TRIGGER test_runs_latest_outcome;
              ALTER TABLE models DROP COLUMN cur_test_passed;
              PRAGMA user_version = 3;",
@@ -678,7 +680,10 @@ fn upgrading_to_schema_4_fills_the_latest_outcome_from_existing_runs() {
         .unwrap();
     }
     let reg = Registry::open(&path).unwrap();
-    assert_eq!(reg.schema_version().unwrap(), 4);
+    assert_eq!(
+        reg.schema_version().unwrap(),
+        modelops_core::db::LATEST_SCHEMA
+    );
     let after = reg.summary().unwrap();
     assert_eq!((after.failing_tests, after.untested), (1, 2));
     assert_eq!(
