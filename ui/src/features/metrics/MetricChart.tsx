@@ -22,6 +22,9 @@ const MARGIN = { top: 8, right: 16, bottom: 22, left: 10 };
 const TICK = { fill: "var(--chart-axis)", fontSize: 11 };
 const AXIS_TITLE = { fill: "var(--chart-axis)", fontSize: 11 };
 const DOT_RADIUS = 3.5;
+// Room between the outermost points and the axes, so a point at the lowest value is not drawn on the axis line.
+const X_PAD = { left: 12, right: 12 };
+const Y_PAD = { top: 8, bottom: 8 };
 
 const dayFormat = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" });
 const hourFormat = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "UTC" });
@@ -86,10 +89,19 @@ export function OverTimeChart({ spec, series }: OverTimeProps) {
           tick={TICK}
           stroke="var(--chart-axis)"
           tickCount={5}
+          padding={X_PAD}
         >
           <Label value="Time (UTC)" position="insideBottom" offset={-14} style={AXIS_TITLE} />
         </XAxis>
-        <YAxis type="number" dataKey="value" domain={["auto", "auto"]} tick={TICK} stroke="var(--chart-axis)" width={56}>
+        <YAxis
+          type="number"
+          dataKey="value"
+          domain={["auto", "auto"]}
+          padding={Y_PAD}
+          tick={TICK}
+          stroke="var(--chart-axis)"
+          width={56}
+        >
           <Label value={axisLabel(spec)} angle={-90} position="insideLeft" style={{ ...AXIS_TITLE, textAnchor: "middle" }} />
         </YAxis>
         <Tooltip
@@ -139,10 +151,17 @@ export function AcrossVersionsChart({ spec, values }: AcrossVersionsProps) {
     >
       <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={MARGIN} data={values} title={title}>
         <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" />
-        <XAxis type="category" dataKey="version" tick={TICK} stroke="var(--chart-axis)" interval="preserveStartEnd">
+        <XAxis
+          type="category"
+          dataKey="version"
+          tick={TICK}
+          stroke="var(--chart-axis)"
+          interval="preserveStartEnd"
+          padding={X_PAD}
+        >
           <Label value="Version" position="insideBottom" offset={-14} style={AXIS_TITLE} />
         </XAxis>
-        <YAxis type="number" domain={["auto", "auto"]} tick={TICK} stroke="var(--chart-axis)" width={56}>
+        <YAxis type="number" domain={["auto", "auto"]} padding={Y_PAD} tick={TICK} stroke="var(--chart-axis)" width={56}>
           <Label value={axisLabel(spec)} angle={-90} position="insideLeft" style={{ ...AXIS_TITLE, textAnchor: "middle" }} />
         </YAxis>
         <Tooltip
