@@ -274,7 +274,10 @@ fn upgrading_a_schema_4_registry_backfills_one_point_per_metric_and_version() {
         .unwrap();
     }
     let reg = Registry::open(&path).unwrap();
-    assert_eq!(reg.schema_version().unwrap(), 5);
+    assert_eq!(
+        reg.schema_version().unwrap(),
+        modelops_core::db::LATEST_SCHEMA
+    );
     let h = reg.metric_history("m").unwrap();
     assert!(h
         .points
