@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "list_frameworks",
     "get_summary",
     "get_model_details",
+    "get_metric_history",
     "deploy_model",
     "promote_model",
     "rollback_model",

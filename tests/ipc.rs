@@ -214,6 +214,10 @@ fn lifecycle_commands() {
     let d: ModelDetails = h.ok("get_model_details", model_ref("model-3"));
     assert_eq!(d.test_runs.len(), 1);
     assert_eq!(d.events[0].action, EventAction::Tested);
+    let history: modelops_core::metrics::MetricHistory =
+        h.ok("get_metric_history", model_ref("model-3"));
+    assert_eq!(history.points.len(), 12, "registration and the test run");
+    assert_eq!(history.points[11].test_run_id, Some(run.id));
 }
 
 #[test]
@@ -292,6 +296,7 @@ fn error_codes_reach_the_page() {
     let h = seeded();
     h.err("promote_model", model_ref("nope"), "NOT_FOUND");
     h.err("get_model_details", model_ref("nope"), "NOT_FOUND");
+    h.err("get_metric_history", model_ref("nope"), "NOT_FOUND");
     h.err(
         "abort_ab_test",
         json!({ "request": { "testId": "ab-test-deadbeef", "reason": "gone" } }),

@@ -23,6 +23,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         models::list_frameworks,
         models::get_summary,
         models::get_model_details,
+        models::get_metric_history,
         models::deploy_model,
         models::promote_model,
         models::rollback_model,

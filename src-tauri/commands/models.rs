@@ -1,3 +1,4 @@
+use modelops_core::metrics::MetricHistory;
 use modelops_core::types::{
     DeployRequest, FrameworkCount, ModelDetails, ModelList, ModelPage, ModelQuery, ModelRef,
     RegisterModelRequest, RegisterResult, RegisterVersionRequest, RollbackRequest, RollbackResult,
@@ -39,6 +40,16 @@ pub async fn get_model_details(
     request: ModelRef,
 ) -> Result<ModelDetails, IpcError> {
     blocking(&state, move |r| r.model_details(&request.model_id)).await
+}
+
+/// The model's metric history for the charts: its newest points (capped, see `MAX_METRIC_POINTS`) and the
+/// latest value of each metric per version.
+#[tauri::command]
+pub async fn get_metric_history(
+    state: State<'_, AppState>,
+    request: ModelRef,
+) -> Result<MetricHistory, IpcError> {
+    blocking(&state, move |r| r.metric_history(&request.model_id)).await
 }
 
 /// Deploys; to production only through the quality gate, unless `overrideReason` says why not.

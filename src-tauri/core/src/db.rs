@@ -15,7 +15,7 @@ use rusqlite_migration::{HookResult, Migrations, M};
 use crate::error::{is_corruption, RegistryError, Result};
 
 /// The schema version this build writes; `migrations()` has this many steps.
-pub const LATEST_SCHEMA: i64 = 6;
+pub const LATEST_SCHEMA: i64 = 7;
 
 /// The migrations, in order. Migration N leaves `user_version = N`.
 pub fn migrations() -> Migrations<'static> {
@@ -32,6 +32,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0004_summary_index.sql")),
         M::up(include_str!("migrations/0005_ab_lifecycle.sql")),
         M::up(include_str!("migrations/0006_quality_gates.sql")),
+        M::up(include_str!("migrations/0007_metric_points.sql")),
     ])
 }
 

@@ -20,6 +20,7 @@ use crate::audit::NewEvent;
 use crate::checks::{metric_key, parse_metric};
 use crate::error::{RegistryError, Result};
 use crate::lifecycle;
+use crate::metrics::{self, Recorded};
 use crate::registry::{insert_event, load_state, Registry, DEPLOYING_ACTIONS};
 use crate::types::{Artifact, CheckResult, Comparator, EventAction, Metric, Status, TestRun};
 
@@ -1082,6 +1083,7 @@ impl Registry {
                 ],
             )?;
             let run_id = tx.last_insert_rowid();
+            metrics::record_version_metrics(tx, version_id, Recorded::TestRun(run_id), now)?;
             {
                 let mut stmt = tx.prepare_cached(
                     "INSERT INTO test_checks (run_id, position, kind, metric, comparator, observed, threshold,

@@ -14,6 +14,7 @@ use ts_rs::TS;
 
 use crate::audit::NewEvent;
 use crate::error::{RegistryError, Result};
+use crate::metrics::{record_version_metrics, Recorded};
 use crate::registry::{insert_event, load_model, snapshot, Registry};
 use crate::types::{EventAction, Metrics, Status};
 
@@ -455,6 +456,7 @@ fn create_model(
         params![m.id, m.name, m.framework, m.status.as_str(), m.deployed_at, now],
     )?;
     let vid = insert_version(tx, m, 1, now)?;
+    record_version_metrics(tx, vid, Recorded::Import, now)?;
     tx.execute(
         "UPDATE models SET current_version_id = ?1 WHERE id = ?2",
         params![vid, m.id],
@@ -514,7 +516,9 @@ fn update_model(
             [&m.id],
             |r| r.get(0),
         )?;
-        insert_version(tx, m, seq, now)?
+        let vid = insert_version(tx, m, seq, now)?;
+        record_version_metrics(tx, vid, Recorded::Import, now)?;
+        vid
     };
     tx.execute(
         "UPDATE models SET current_version_id = ?1, status = ?2, deployed_at = coalesce(?3, deployed_at) WHERE id = ?4",

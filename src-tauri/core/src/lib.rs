@@ -13,6 +13,7 @@ pub mod gates;
 pub mod generate;
 pub mod import;
 pub mod lifecycle;
+pub mod metrics;
 pub mod query;
 pub mod register;
 pub mod registry;

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::audit::NewEvent;
 use crate::error::{RegistryError, Result};
 use crate::lifecycle;
+use crate::metrics::{record_version_metrics, Recorded};
 use crate::registry::{
     clean_text, insert_event, load_model, load_state, snapshot, Registry, MAX_REASON_CHARS,
 };
@@ -240,6 +241,7 @@ impl Registry {
                 params![id, name, framework, now],
             )?;
             let vid = insert_version(tx, &id, 1, &framework, &c)?;
+            record_version_metrics(tx, vid, Recorded::Registration, now)?;
             tx.execute("UPDATE models SET current_version_id = ?1 WHERE id = ?2", params![vid, id])?;
             let version = c.version.to_string();
             let after = load_model(tx, &id)?;
@@ -296,6 +298,7 @@ impl Registry {
             let framework = framework.clone().unwrap_or_else(|| before.framework.clone());
             let vid = insert_version(tx, model_id, seq, &framework, &c)?;
             let now = Utc::now();
+            record_version_metrics(tx, vid, Recorded::Registration, now)?;
             tx.execute(
                 "UPDATE models SET current_version_id = ?1, status = 'development', deployed_at = NULL
                  WHERE id = ?2",

@@ -613,6 +613,7 @@ impl Registry {
                 "ab_tests",
                 "ab_results",
                 "events",
+                "metric_points",
             ] {
                 let mut stmt = tx.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
                 let cols = stmt.column_count();

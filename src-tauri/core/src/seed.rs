@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Transaction};
 
 use crate::error::Result;
+use crate::metrics::{record_version_metrics, Recorded};
 use crate::registry::{insert_event, NewEvent};
 use crate::types::{EventAction, Status};
 
@@ -215,6 +216,8 @@ pub(crate) fn seed_if_new(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<bo
                 ],
             )?;
             current = tx.last_insert_rowid();
+            // The demo's history starts at each version's registration, like a registry that used the app.
+            record_version_metrics(tx, current, Recorded::Registration, at)?;
             events.push(Pending {
                 at,
                 model_id: m.id,

@@ -17,6 +17,7 @@ import type { ModelDetails } from "../bindings/ModelDetails";
 import type { FrameworkCount } from "../bindings/FrameworkCount";
 import type { ImportPlan } from "../bindings/ImportPlan";
 import type { ImportRequest } from "../bindings/ImportRequest";
+import type { MetricHistory } from "../bindings/MetricHistory";
 import type { ModelList } from "../bindings/ModelList";
 import type { ModelPage } from "../bindings/ModelPage";
 import type { ModelQuery } from "../bindings/ModelQuery";
@@ -47,6 +48,13 @@ export const getSummary = () => call<Summary>("get_summary");
 
 export const getModelDetails = (modelId: string) =>
   call<ModelDetails>("get_model_details", { request: { modelId } });
+
+/**
+ * A model's metric history: its newest points, oldest first (at most `limit`; `total` says how many exist), and
+ * the latest value of each metric of each version, in registration order.
+ */
+export const getMetricHistory = (modelId: string) =>
+  call<MetricHistory>("get_metric_history", { request: { modelId } });
 
 /** To production only if the version's latest test run passed (else GATE_BLOCKED), or with `overrideReason`. */
 export const deployModel = (modelId: string, targetEnv: DeployTarget, overrideReason?: string) =>

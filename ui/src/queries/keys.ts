@@ -14,6 +14,11 @@ export const modelKeys = {
   frameworks: () => [...modelKeys.all, "frameworks"] as const,
   details: () => [...modelKeys.all, "detail"] as const,
   detail: (modelId: string) => [...modelKeys.details(), modelId] as const,
+  /**
+   * Under the model's details key on purpose: every mutation that refreshes a model's details (a test run, a new
+   * version, an import) refreshes its metric history with it.
+   */
+  metrics: (modelId: string) => [...modelKeys.detail(modelId), "metrics"] as const,
 };
 
 export type PickScope = "active" | "all";

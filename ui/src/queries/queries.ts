@@ -1,5 +1,6 @@
 import { keepPreviousData, queryOptions, useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
 import {
+  getMetricHistory,
   getModelDetails,
   getSummary,
   getAbTestAnalysis,
@@ -114,6 +115,10 @@ export const useModelDetails = (modelId: string | null) =>
     queryFn: () => getModelDetails(modelId ?? ""),
     enabled: modelId !== null,
   });
+
+/** A model's metric history, for the details view's charts. */
+export const useMetricHistory = (modelId: string) =>
+  useQuery({ queryKey: modelKeys.metrics(modelId), queryFn: () => getMetricHistory(modelId) });
 
 /** Events per query_timeline call of the timeline ("Load more" asks for the next ones). */
 export const TIMELINE_PAGE_SIZE = 100;

@@ -14,6 +14,10 @@ import type { TestRun } from "../bindings/TestRun";
 import type { VersionInfo } from "../bindings/VersionInfo";
 import type { Deployment } from "../bindings/Deployment";
 import type { Event } from "../bindings/Event";
+import type { MetricHistory } from "../bindings/MetricHistory";
+import type { MetricPoint } from "../bindings/MetricPoint";
+import type { MetricSource } from "../bindings/MetricSource";
+import type { TrackedMetric } from "../bindings/TrackedMetric";
 import type { TimelineEvent } from "../bindings/TimelineEvent";
 import type { TimelinePage } from "../bindings/TimelinePage";
 import type { TimelineQuery } from "../bindings/TimelineQuery";
@@ -385,4 +389,27 @@ export function timelinePage(q: TimelineQuery, models: Model[] = seedModels, tot
     (e) => (!q.modelId || e.event.modelId === q.modelId) && (q.actions.length === 0 || q.actions.includes(e.event.action)),
   );
   return { events: rows.slice(q.offset, q.offset + q.limit), offset: q.offset, total: rows.length };
+}
+
+/** The metrics in the order Rust records them. */
+export const TRACKED_METRICS: TrackedMetric[] = ["accuracy", "latency", "throughput", "uptime", "aiConfidence", "errorRate"];
+
+/** One point per metric of version `v`, as one recording (registration, import or test run) stores them. */
+export function recording(v: VersionInfo, at: string, source: MetricSource, testRunId: number | null = null): MetricPoint[] {
+  return TRACKED_METRICS.map((metric) => ({ at, version: v.version, metric, value: v[metric], source, testRunId }));
+}
+
+/**
+ * What get_metric_history returns for the details fixture: each version's registration (oldest first), then the
+ * current version's test run when the model has one.
+ */
+export function metricHistory(model: Model): MetricHistory {
+  const versions = [...details(model).versions].reverse();
+  const points = versions.flatMap((v) => recording(v, v.createdAt, "registration"));
+  const current = versions.find((v) => v.isCurrent);
+  if (model.lastTest && current) points.push(...recording(current, hoursAgo(5), "test_run", 7));
+  const latestByVersion = versions.flatMap((v) =>
+    TRACKED_METRICS.map((metric) => points.filter((p) => p.version === v.version && p.metric === metric).at(-1)!),
+  );
+  return { modelId: model.id, points, total: points.length, limit: 3000, latestByVersion };
 }

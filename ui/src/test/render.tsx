@@ -11,7 +11,7 @@ import type { ModelPage } from "../bindings/ModelPage";
 import type { ModelView } from "../bindings/ModelView";
 import type { Status } from "../bindings/Status";
 import type { TimelineQuery } from "../bindings/TimelineQuery";
-import { abortedAbTest, analysisOf, bWinsAnalysis, defaultSuite, details, modelList, runningAbTest, seedModels, summary, timelinePage } from "./fixtures";
+import { abortedAbTest, analysisOf, bWinsAnalysis, defaultSuite, details, metricHistory, modelList, runningAbTest, seedModels, summary, timelinePage } from "./fixtures";
 
 export interface IpcCall {
   cmd: string;
@@ -110,6 +110,12 @@ export function mockBackend(
       const m = models.find((x) => x.id === modelId);
       const runs = m ? details(m).testRuns : [];
       return { runs: runs.slice(offset, offset + limit), offset, total: runs.length };
+    },
+    get_metric_history: (args) => {
+      const id = (args as { request: { modelId: string } }).request.modelId;
+      const m = models.find((x) => x.id === id);
+      if (!m) throw { code: "NOT_FOUND", message: `No model with id "${id}".` };
+      return metricHistory(m);
     },
     query_timeline: (args) => timelinePage((args as { request: TimelineQuery }).request, models),
     production_at: (args) => {

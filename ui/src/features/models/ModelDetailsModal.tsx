@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { lazy, Suspense, useId, useState } from "react";
 import { PackagePlus, X } from "lucide-react";
 import type { Model } from "../../bindings/Model";
 import type { ModelDetails } from "../../bindings/ModelDetails";
@@ -29,6 +29,10 @@ import { QualityGatesSection } from "../gates/QualityGatesSection";
 import { runScore } from "../gates/TestRunsList";
 import { RegisterDialog } from "../register/RegisterDialog";
 import { ModelActions } from "./ModelActions";
+
+// The charts (recharts with its d3 and redux parts) weigh as much JavaScript as the rest of the page: loaded when
+// details first open, rather than parsed at every start of the app.
+const MetricsSection = lazy(() => import("../metrics/MetricsSection").then((m) => ({ default: m.MetricsSection })));
 
 interface Props {
   /** The row the user opened: shown at once, replaced by fresh details when they arrive. */
@@ -167,6 +171,17 @@ function DetailsBody({ details, idPrefix }: { details: ModelDetails; idPrefix: s
       </section>
 
       <QualityGatesSection model={details.model} idPrefix={idPrefix} />
+
+      <Suspense
+        fallback={
+          <p className="muted loading-line">
+            <Spinner /> Loading charts…
+          </p>
+        }
+      >
+        <MetricsSection modelId={details.model.id} headingId={`${idPrefix}-history`} />
+      </Suspense>
+
 
       <section className="detail-section" aria-labelledby={`${idPrefix}-ab`}>
         <h3 id={`${idPrefix}-ab`}>A/B tests</h3>
