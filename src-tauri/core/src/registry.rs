@@ -131,6 +131,11 @@ impl Registry {
             match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
                 Ok(tx) => break tx,
                 Err(e) if db::is_busy(&e) && attempt < db::WRITE_LOCK_ATTEMPTS => attempt += 1,
+                Err(e) if db::is_busy(&e) => {
+                    return Err(RegistryError::Busy {
+                        seconds: db::BUSY_TIMEOUT.as_secs() * u64::from(attempt),
+                    })
+                }
                 Err(e) => return Err(e.into()),
             }
         };
