@@ -90,8 +90,43 @@ pub fn open_file(path: &Path) -> Result<Connection> {
         });
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
-    migrations().to_latest(&mut conn)?;
+    migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// How many times a write tries to take the write lock, each waiting up to `BUSY_TIMEOUT`.
+pub const WRITE_LOCK_ATTEMPTS: u32 = 3;
+
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Brings the schema up to date. The migration library reads `user_version` and then upgrades a deferred
+/// transaction to a write: when several processes open a new file at once, the loser gets SQLITE_BUSY
+/// straight away (a stale snapshot, which the busy timeout does not cover) or replays a migration another
+/// process has just applied. Both leave nothing behind (the transaction rolls back), so read the version
+/// again and retry, a bounded number of times.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let mut attempt = 1;
+    loop {
+        let before = schema_version(conn)?;
+        match migrations().to_latest(conn) {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < WRITE_LOCK_ATTEMPTS * 2 => {
+                let raced = schema_version(conn)? != before;
+                let busy = matches!(&e, rusqlite_migration::Error::RusqliteError { err, .. } if is_busy(err));
+                if !(raced || busy) {
+                    return Err(e.into());
+                }
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(20 * u64::from(attempt)));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// An in-memory registry with the current schema, for tests.

@@ -89,6 +89,12 @@ pub enum RegistryError {
         source: std::io::Error,
     },
 
+    #[error(
+        "The registry is in use by another program that has held it for more than {seconds} s. Nothing was \
+         changed; try again, or close the other program (another ModelOps window, a long import)."
+    )]
+    Busy { seconds: u64 },
+
     #[error("Database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
@@ -114,7 +120,9 @@ impl RegistryError {
             RegistryError::CorruptDatabase { .. } => ErrorCode::CorruptDatabase,
             RegistryError::Io { .. } => ErrorCode::Io,
             RegistryError::Sqlite(e) if is_corruption(e) => ErrorCode::CorruptDatabase,
-            RegistryError::Sqlite(_) | RegistryError::Migration(_) => ErrorCode::Internal,
+            RegistryError::Busy { .. } | RegistryError::Sqlite(_) | RegistryError::Migration(_) => {
+                ErrorCode::Internal
+            }
             RegistryError::Csv(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => ErrorCode::Io,
             RegistryError::Csv(_) => ErrorCode::Internal,
         }

@@ -21,8 +21,10 @@ use crate::checks::{metric_key, parse_metric};
 use crate::error::{RegistryError, Result};
 use crate::lifecycle;
 use crate::metrics::{self, Recorded};
-use crate::registry::{insert_event, load_state, Registry, DEPLOYING_ACTIONS};
-use crate::types::{Artifact, CheckResult, Comparator, EventAction, Metric, Status, TestRun};
+use crate::registry::{check_expected, insert_event, load_state, Registry, DEPLOYING_ACTIONS};
+use crate::types::{
+    Artifact, CheckResult, Comparator, EventAction, Expected, Metric, Status, TestRun,
+};
 
 /// Most checks one suite holds: far more than anyone writes by hand, few enough to show on one screen.
 pub const MAX_SUITE_CHECKS: usize = 50;
@@ -1033,8 +1035,18 @@ impl Registry {
     /// The artifact is hashed between two transactions, not inside one: hashing gigabytes must not hold the
     /// write lock. The write then checks that the current version is still the one that was measured.
     pub fn run_test_suite(&self, model_id: &str) -> Result<TestRun> {
+        self.run_test_suite_expecting(model_id, None)
+    }
+
+    /// `run_test_suite`, but only while the model is still as the caller last saw it (ADR 0011).
+    pub(crate) fn run_test_suite_expecting(
+        &self,
+        model_id: &str,
+        expected: Option<&Expected>,
+    ) -> Result<TestRun> {
         let (version_id, recorded) = self.read(|tx| {
             let state = load_state(tx, model_id)?;
+            check_expected(model_id, &state, expected)?;
             lifecycle::ensure_active(model_id, state.status, "test")?;
             Ok((state.version_id, recorded_artifact(tx, state.version_id)?))
         })?;
@@ -1042,6 +1054,7 @@ impl Registry {
         self.write(|tx| {
             let now = Utc::now();
             let state = load_state(tx, model_id)?;
+            check_expected(model_id, &state, expected)?;
             lifecycle::ensure_active(model_id, state.status, "test")?;
             if state.version_id != version_id {
                 return Err(RegistryError::Conflict(format!(

@@ -263,6 +263,23 @@ impl Registry {
     /// Registers a new version of an existing model. It must be greater than every version the model has;
     /// it becomes current and the model returns to development.
     pub fn register_version(&self, req: &RegisterVersionRequest) -> Result<RegisterResult> {
+        self.register_version_inner(req, None)
+    }
+
+    /// `register_version`, only while the model is still as the caller saw it (see `Expected`).
+    pub fn register_version_expecting(
+        &self,
+        req: &RegisterVersionRequest,
+        expected: &Expected,
+    ) -> Result<RegisterResult> {
+        self.register_version_inner(req, Some(expected))
+    }
+
+    fn register_version_inner(
+        &self,
+        req: &RegisterVersionRequest,
+        expected: Option<&Expected>,
+    ) -> Result<RegisterResult> {
         let framework = clean_text(req.framework.as_deref(), "Framework", MAX_FIELD_CHARS)?;
         let c = check(
             &req.version,
@@ -275,6 +292,7 @@ impl Registry {
         let model_id = req.model_id.as_str();
         self.write(|tx| {
             let state = load_state(tx, model_id)?;
+            crate::registry::check_expected(model_id, &state, expected)?;
             lifecycle::ensure_active(model_id, state.status, "register a version of")?;
             let before = load_model(tx, model_id)?;
             let versions: Vec<(String, i64)> = {

@@ -122,7 +122,22 @@ impl Registry {
 
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // BEGIN IMMEDIATE is where writers wait for each other (the busy timeout). It has taken nothing yet
+        // when it gives up, so trying again is safe; a few more rounds cover a burst of writers on a slow
+        // disk, and the bound keeps a stuck lock (a hung process) from hanging the app.
+        let mut attempt = 1;
+        let tx = loop {
+            match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+                Ok(tx) => break tx,
+                Err(e) if db::is_busy(&e) && attempt < db::WRITE_LOCK_ATTEMPTS => attempt += 1,
+                Err(e) if db::is_busy(&e) => {
+                    return Err(RegistryError::Busy {
+                        seconds: db::BUSY_TIMEOUT.as_secs() * u64::from(attempt),
+                    })
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
@@ -305,7 +320,7 @@ impl Registry {
     // ----- lifecycle -----
 
     pub fn promote(&self, model_id: &str) -> Result<TransitionResult> {
-        self.transition(model_id, Action::Promote, None)
+        self.transition(model_id, Action::Promote, None, None)
     }
 
     /// Deploys without overriding the quality gate (see `deploy_with`).
@@ -334,11 +349,51 @@ impl Registry {
             DeployTarget::Staging => Action::DeployStaging,
             DeployTarget::Production => Action::DeployProduction,
         };
-        self.transition(&req.model_id, action, override_reason.as_deref())
+        self.transition(&req.model_id, action, override_reason.as_deref(), None)
     }
 
     pub fn archive(&self, model_id: &str) -> Result<TransitionResult> {
-        self.transition(model_id, Action::Archive, None)
+        self.transition(model_id, Action::Archive, None, None)
+    }
+
+    // The `_expecting` variants do the same, but only while the model is still as the caller last saw it;
+    // otherwise they refuse with CONFLICT and change nothing. See `Expected` and ADR 0011.
+
+    pub fn promote_expecting(
+        &self,
+        model_id: &str,
+        expected: &Expected,
+    ) -> Result<TransitionResult> {
+        self.transition(model_id, Action::Promote, None, Some(expected))
+    }
+
+    pub fn deploy_expecting(
+        &self,
+        model_id: &str,
+        target: DeployTarget,
+        expected: &Expected,
+    ) -> Result<TransitionResult> {
+        self.transition(model_id, deploy_action(target), None, Some(expected))
+    }
+
+    pub fn archive_expecting(
+        &self,
+        model_id: &str,
+        expected: &Expected,
+    ) -> Result<TransitionResult> {
+        self.transition(model_id, Action::Archive, None, Some(expected))
+    }
+
+    pub fn rollback_expecting(
+        &self,
+        req: &RollbackRequest,
+        expected: &Expected,
+    ) -> Result<RollbackResult> {
+        self.rollback_inner(req, Some(expected))
+    }
+
+    pub fn run_tests_expecting(&self, model_id: &str, expected: &Expected) -> Result<TestRun> {
+        self.run_test_suite_expecting(model_id, Some(expected))
     }
 
     /// `override_reason` is only read when `to` is production: every path into production goes through here.
@@ -347,10 +402,12 @@ impl Registry {
         model_id: &str,
         action: Action,
         override_reason: Option<&str>,
+        expected: Option<&Expected>,
     ) -> Result<TransitionResult> {
         self.write(|tx| {
             let now = Utc::now();
             let state = load_state(tx, model_id)?;
+            check_expected(model_id, &state, expected)?;
             let to = lifecycle::next_status(model_id, state.status, action)?;
             let gate = if to == Status::Production {
                 Some(crate::gates::check_gate(
@@ -424,11 +481,20 @@ impl Registry {
     /// string and its metrics, which live on the version — in one transaction. An explicit target must be a
     /// version that was deployed before. The status stays; in staging or production it counts as a redeploy.
     pub fn rollback_with(&self, req: &RollbackRequest) -> Result<RollbackResult> {
+        self.rollback_inner(req, None)
+    }
+
+    fn rollback_inner(
+        &self,
+        req: &RollbackRequest,
+        expected: Option<&Expected>,
+    ) -> Result<RollbackResult> {
         let model_id = req.model_id.as_str();
         let reason = clean_text(req.reason.as_deref(), "Reason", MAX_REASON_CHARS)?;
         self.write(|tx| {
             let now = Utc::now();
             let state = load_state(tx, model_id)?;
+            check_expected(model_id, &state, expected)?;
             lifecycle::ensure_active(model_id, state.status, "roll back")?;
             let before = load_model(tx, model_id)?;
             let target = match req.to_version.as_deref().map(str::trim) {
@@ -598,6 +664,26 @@ impl Registry {
         crate::export::export_to_path(self, path, view)
     }
 
+    /// SQLite's `PRAGMA integrity_check`: `["ok"]` when the file is sound, otherwise what is wrong.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare("PRAGMA integrity_check")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Every event after `after_id`, oldest first: the audit log as it was appended, for checks that match
+    /// a writer's acknowledged actions against it.
+    pub fn audit_events_after(&self, after_id: i64) -> Result<Vec<Event>> {
+        self.read(|tx| {
+            let mut stmt =
+                tx.prepare_cached(&format!("{EVENT_SELECT} WHERE e.id > ?1 ORDER BY e.id"))?;
+            let rows = stmt.query_map([after_id], event_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     /// A digest of every row of every table: equal before and after means nothing changed. For tests and
     /// for checking that a refused action left the database alone.
     pub fn content_fingerprint(&self) -> Result<String> {
@@ -706,6 +792,35 @@ pub(crate) fn load_model(conn: &Connection, model_id: &str) -> Result<Model> {
     stmt.query_row([model_id], model_from_row)
         .optional()?
         .ok_or_else(|| RegistryError::ModelNotFound(model_id.to_owned()))
+}
+
+fn deploy_action(target: DeployTarget) -> Action {
+    match target {
+        DeployTarget::Staging => Action::DeployStaging,
+        DeployTarget::Production => Action::DeployProduction,
+    }
+}
+
+/// Refuses the write when the model is no longer in the state the caller decided on. Called inside the
+/// write transaction, so nothing can change between this check and the write.
+pub(crate) fn check_expected(
+    model_id: &str,
+    state: &ModelState,
+    expected: Option<&Expected>,
+) -> Result<()> {
+    match expected {
+        Some(e) if e.status != state.status || e.version != state.version => {
+            Err(RegistryError::Conflict(format!(
+                "{model_id} changed since you looked: it is now {} {} (you saw {} {}). Nothing was changed; \
+                 check its new state and try again.",
+                state.status.as_str(),
+                state.version,
+                e.status.as_str(),
+                e.version
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// What a write decides on: the model's state and current version.

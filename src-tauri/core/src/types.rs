@@ -721,6 +721,31 @@ pub struct RollbackRequest {
     pub reason: Option<String>,
 }
 
+/// What a caller saw of a model when it decided on an action: the action goes through only if the model is
+/// still in that state when the write transaction starts, so a decision made on stale state is refused as a
+/// `CONFLICT` instead of silently applied over someone else's change (optimistic concurrency, ADR 0011).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Expected {
+    pub status: Status,
+    pub version: String,
+}
+
+impl Expected {
+    pub fn new(status: Status, version: impl Into<String>) -> Expected {
+        Expected {
+            status,
+            version: version.into(),
+        }
+    }
+
+    /// What `model` shows now.
+    pub fn of(model: &Model) -> Expected {
+        Expected::new(model.status, model.version.clone())
+    }
+}
+
 // ----- audit log -----
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
