@@ -1,7 +1,9 @@
 import { StrictMode } from "react";
+import { ErrorBoundary } from "react-error-boundary";
 import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App } from "./App";
+import { AppCrashed } from "./components/ErrorFallbacks";
 import { ToastProvider } from "./components/Toast";
 import "./styles/app.css";
 
@@ -18,10 +20,12 @@ if (!root) throw new Error("#root is missing from index.html");
 
 createRoot(root).render(
   <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <ToastProvider>
-        <App />
-      </ToastProvider>
-    </QueryClientProvider>
+    <ErrorBoundary FallbackComponent={AppCrashed}>
+      <QueryClientProvider client={queryClient}>
+        <ToastProvider>
+          <App />
+        </ToastProvider>
+      </QueryClientProvider>
+    </ErrorBoundary>
   </StrictMode>,
 );

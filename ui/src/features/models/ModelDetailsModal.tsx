@@ -1,4 +1,5 @@
 import { lazy, Suspense, useId, useState } from "react";
+import { ErrorBoundary } from "react-error-boundary";
 import { PackagePlus, X } from "lucide-react";
 import type { Model } from "../../bindings/Model";
 import type { ModelDetails } from "../../bindings/ModelDetails";
@@ -6,6 +7,7 @@ import type { TestRun } from "../../bindings/TestRun";
 import type { VersionInfo } from "../../bindings/VersionInfo";
 import { Badge, StatusBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
+import { SectionFailed } from "../../components/ErrorFallbacks";
 import { Modal } from "../../components/Modal";
 import { Spinner } from "../../components/Spinner";
 import {
@@ -172,15 +174,17 @@ function DetailsBody({ details, idPrefix }: { details: ModelDetails; idPrefix: s
 
       <QualityGatesSection model={details.model} idPrefix={idPrefix} />
 
-      <Suspense
-        fallback={
-          <p className="muted loading-line">
-            <Spinner /> Loading charts…
-          </p>
-        }
-      >
-        <MetricsSection modelId={details.model.id} headingId={`${idPrefix}-history`} />
-      </Suspense>
+      <ErrorBoundary FallbackComponent={SectionFailed} resetKeys={[details.model.id]}>
+        <Suspense
+          fallback={
+            <p className="muted loading-line">
+              <Spinner /> Loading charts…
+            </p>
+          }
+        >
+          <MetricsSection modelId={details.model.id} headingId={`${idPrefix}-history`} />
+        </Suspense>
+      </ErrorBoundary>
 
 
       <section className="detail-section" aria-labelledby={`${idPrefix}-ab`}>
