@@ -160,4 +160,18 @@ describe("Metrics section", () => {
     await r.user.click(within(dialog).getByRole("button", { name: "Run Tests" }));
     await waitFor(() => expect(backend.callsOf("get_metric_history").length).toBeGreaterThan(before));
   });
+
+  it("a chart that fails to render shows its error in the section; the rest of the details stays usable", async () => {
+    // A reply that breaks the section's rendering (no points array) stands in for a chart library failure.
+    mockBackend({ get_metric_history: () => ({ modelId: "model-1", total: 0, limit: 3000 }) });
+    const r = renderApp();
+    await r.user.click(await screen.findByRole("button", { name: `View details of ${model1.name}` }));
+    const dialog = await screen.findByRole("dialog", { name: model1.name });
+    const alert = await within(dialog).findByText(/This section couldn.t be shown/);
+    expect(alert.closest("[role=alert]")).toBeInTheDocument();
+    for (const heading of ["Current version", "Version history", "Recent events"]) {
+      expect(within(dialog).getByRole("heading", { name: heading })).toBeInTheDocument();
+    }
+    expect(within(dialog).getByRole("button", { name: "Run Tests" })).toBeEnabled();
+  });
 });
