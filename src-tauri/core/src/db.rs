@@ -58,7 +58,28 @@ fn backfill_sort_copies(tx: &Transaction<'_>) -> HookResult {
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens (creating if absent) the registry file at `path` and brings its schema up to date.
+///
+/// Several processes opening a new file at once (the app and the CLI, the concurrent-writer test) race to
+/// create it, switch it to WAL and migrate it. Some of those steps return SQLITE_BUSY at once instead of
+/// waiting for the busy timeout (a reader during the switch to WAL, WAL recovery), and nothing is written
+/// when they do, so the whole open is retried for a bounded time.
 pub fn open_file(path: &Path) -> Result<Connection> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    let mut pause = Duration::from_millis(10);
+    loop {
+        match open_file_once(path) {
+            Err(RegistryError::Sqlite(e))
+                if is_busy(&e) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn open_file_once(path: &Path) -> Result<Connection> {
     let display = path.display().to_string();
     let corrupt = |e: rusqlite::Error| {
         if is_corruption(&e) {

@@ -257,7 +257,14 @@ fn concurrent_writers_lose_nothing() {
     for (actor, child) in children {
         let done = child.wait_with_output().expect("writer output");
         let stderr = String::from_utf8_lossy(&done.stderr).into_owned();
-        assert!(done.status.success(), "{actor} failed: {stderr}");
+        // A fatal error is reported as the writer's last stdout line, so show both.
+        let stdout = String::from_utf8_lossy(&done.stdout);
+        let last = stdout.lines().last().unwrap_or_default();
+        assert!(
+            done.status.success(),
+            "{actor} failed ({}): {stderr} last line: {last}",
+            done.status
+        );
         outputs.push((actor, parse(&done.stdout)));
     }
 
