@@ -49,14 +49,14 @@ pub(crate) fn write_models_csv<W: Write>(mut rows: rusqlite::Rows<'_>, out: W) -
             }
         };
         for i in [0, 1, 2, 3] {
-            w.write_field(text(i)?)?;
+            w.write_field(csv_safe(text(i)?).as_ref())?;
         }
         for i in [4, 5, 6, 7] {
             buf.clear();
             let _ = write!(buf, "{}", r.get::<_, f64>(i)?);
             w.write_field(&buf)?;
         }
-        w.write_field(text(8)?)?;
+        w.write_field(csv_safe(text(8)?).as_ref())?;
         let size_bytes: i64 = r.get(9)?;
         w.write_field(format_size(size_bytes))?;
         buf.clear();
@@ -70,7 +70,7 @@ pub(crate) fn write_models_csv<W: Write>(mut rows: rusqlite::Rows<'_>, out: W) -
         for i in [12, 13] {
             w.write_field(rfc3339_seconds(text(i)?))?;
         }
-        w.write_field(text(14)?)?;
+        w.write_field(csv_safe(text(14)?).as_ref())?;
         buf.clear();
         if let (Some(p), Some(t)) = (r.get::<_, Option<u32>>(15)?, r.get::<_, Option<u32>>(16)?) {
             let _ = write!(buf, "{p}/{t}");
@@ -83,6 +83,19 @@ pub(crate) fn write_models_csv<W: Write>(mut rows: rusqlite::Rows<'_>, out: W) -
     w.flush()
         .map_err(|e| RegistryError::io("Writing the CSV failed", e))?;
     Ok(count)
+}
+
+/// A text cell as a spreadsheet will not run it: a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return is a formula (or becomes one) in Excel, LibreOffice and Google Sheets, so names, versions and
+/// reasons a model's author typed could run on whoever opens the export. Such a cell gets a leading `'`,
+/// which the spreadsheets show as text (OWASP's advice for CSV injection). Numbers are written by us and
+/// never pass through here.
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 /// "2026-11-27 01:42:35.559231733+00:00" (as stored, always UTC) → "2026-11-27T01:42:35Z".

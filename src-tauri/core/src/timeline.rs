@@ -157,7 +157,8 @@ impl Registry {
                 let at: DateTime<Utc> = r.get(1)?;
                 let mut rec = vec![r.get::<_, i64>(0)?.to_string(), at.to_rfc3339()];
                 for i in 2..16 {
-                    rec.push(r.get::<_, Option<String>>(i)?.unwrap_or_default());
+                    let cell = r.get::<_, Option<String>>(i)?.unwrap_or_default();
+                    rec.push(crate::export::csv_safe(&cell).into_owned());
                 }
                 w.write_record(&rec)?;
                 n += 1;
