@@ -15,7 +15,7 @@ use rusqlite_migration::{HookResult, Migrations, M};
 use crate::error::{is_corruption, RegistryError, Result};
 
 /// The schema version this build writes; `migrations()` has this many steps.
-pub const LATEST_SCHEMA: i64 = 7;
+pub const LATEST_SCHEMA: i64 = 8;
 
 /// The migrations, in order. Migration N leaves `user_version = N`.
 pub fn migrations() -> Migrations<'static> {
@@ -33,6 +33,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0005_ab_lifecycle.sql")),
         M::up(include_str!("migrations/0006_quality_gates.sql")),
         M::up(include_str!("migrations/0007_metric_points.sql")),
+        M::up(include_str!("migrations/0008_settings.sql")),
     ])
 }
 
@@ -81,6 +82,23 @@ pub fn open_file(path: &Path) -> Result<Connection> {
 
 fn open_file_once(path: &Path) -> Result<Connection> {
     let display = path.display().to_string();
+    // A cut-off file can open and even answer the first queries; its header tells (ADR 0013).
+    if let Some(problem) = crate::recovery::header_problem(path) {
+        return Err(RegistryError::CorruptDatabase {
+            path: display,
+            detail: problem.describe().to_owned(),
+        });
+    }
+    // The registry holds who deployed what and why: only its owner may read it. SQLite gives the -wal and
+    // -shm files the same mode.
+    if !path.exists() {
+        match crate::backup::create_private_file(path) {
+            // Another process created it first: fine, open theirs.
+            Err(RegistryError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists => {}
+            other => other?,
+        }
+    }
     let corrupt = |e: rusqlite::Error| {
         if is_corruption(&e) {
             RegistryError::CorruptDatabase {
@@ -111,8 +129,27 @@ fn open_file_once(path: &Path) -> Result<Connection> {
         });
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
+    backup_before_migrating(&conn, path)?;
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// A registry about to be migrated is copied to the backups folder first: a migration that goes wrong (or
+/// a newer build the user wants to leave) can then be undone by restoring it. A new file has nothing to keep.
+fn backup_before_migrating(conn: &Connection, path: &Path) -> Result<()> {
+    let found = schema_version(conn)?;
+    if !(1..LATEST_SCHEMA).contains(&found) {
+        return Ok(());
+    }
+    let dir = crate::backup::backups_dir(path);
+    crate::backup::write_backup(
+        conn,
+        &dir,
+        crate::backup::BackupReason::PreMigration,
+        chrono::Utc::now(),
+    )?;
+    crate::backup::prune(&dir, crate::backup::keep_setting(conn))?;
+    Ok(())
 }
 
 /// How many times a write tries to take the write lock, each waiting up to `BUSY_TIMEOUT`.
@@ -130,7 +167,7 @@ pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
 /// straight away (a stale snapshot, which the busy timeout does not cover) or replays a migration another
 /// process has just applied. Both leave nothing behind (the transaction rolls back), so read the version
 /// again and retry, a bounded number of times.
-fn migrate(conn: &mut Connection) -> Result<()> {
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let mut attempt = 1;
     loop {
         let before = schema_version(conn)?;
@@ -185,9 +222,9 @@ fn check_schema(conn: &Connection, display: &str) -> Result<()> {
             |r| r.get(0),
         )?;
         if tables > 0 {
-            return Err(RegistryError::CorruptDatabase {
+            return Err(RegistryError::ForeignDatabase {
                 path: display.to_owned(),
-                detail: format!("it is a SQLite database with {tables} tables of another program"),
+                tables,
             });
         }
     }

@@ -27,6 +27,10 @@ pub enum ErrorCode {
     SchemaTooNew,
     /// The registry file is not a SQLite database or is damaged.
     CorruptDatabase,
+    /// The registry (or its folder) can't be written: a read-only folder, file or file system.
+    ReadOnly,
+    /// The disk (or the registry's size limit) is full; the change was not made.
+    DiskFull,
     /// Reading or writing a file failed (export target, data directory).
     Io,
     /// Anything else; the message carries the cause.
@@ -82,6 +86,12 @@ pub enum RegistryError {
     #[error("The registry file {path} is not a ModelOps database or is damaged ({detail}). It was left untouched.")]
     CorruptDatabase { path: String, detail: String },
 
+    #[error(
+        "The registry file {path} is a SQLite database of another program ({tables} tables of its own), not \
+         a ModelOps registry. It was left untouched."
+    )]
+    ForeignDatabase { path: String, tables: i64 },
+
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -95,7 +105,7 @@ pub enum RegistryError {
     )]
     Busy { seconds: u64 },
 
-    #[error("Database error: {0}")]
+    #[error("{}", sqlite_message(.0))]
     Sqlite(#[from] rusqlite::Error),
 
     #[error("Schema migration failed: {0}")]
@@ -117,9 +127,34 @@ impl RegistryError {
             RegistryError::GateBlocked { .. } => ErrorCode::GateBlocked,
             RegistryError::Conflict(_) => ErrorCode::Conflict,
             RegistryError::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
-            RegistryError::CorruptDatabase { .. } => ErrorCode::CorruptDatabase,
-            RegistryError::Io { .. } => ErrorCode::Io,
+            RegistryError::CorruptDatabase { .. } | RegistryError::ForeignDatabase { .. } => {
+                ErrorCode::CorruptDatabase
+            }
             RegistryError::Sqlite(e) if is_corruption(e) => ErrorCode::CorruptDatabase,
+            RegistryError::Sqlite(e) if is_read_only(e) => ErrorCode::ReadOnly,
+            RegistryError::Sqlite(e) if is_full(e) => ErrorCode::DiskFull,
+            RegistryError::Migration(rusqlite_migration::Error::RusqliteError { err, .. })
+                if is_read_only(err) =>
+            {
+                ErrorCode::ReadOnly
+            }
+            RegistryError::Migration(rusqlite_migration::Error::RusqliteError { err, .. })
+                if is_full(err) =>
+            {
+                ErrorCode::DiskFull
+            }
+            RegistryError::Io { source, .. }
+                if source.kind() == std::io::ErrorKind::PermissionDenied
+                    || source.kind() == std::io::ErrorKind::ReadOnlyFilesystem =>
+            {
+                ErrorCode::ReadOnly
+            }
+            RegistryError::Io { source, .. }
+                if source.kind() == std::io::ErrorKind::StorageFull =>
+            {
+                ErrorCode::DiskFull
+            }
+            RegistryError::Io { .. } => ErrorCode::Io,
             RegistryError::Busy { .. } | RegistryError::Sqlite(_) | RegistryError::Migration(_) => {
                 ErrorCode::Internal
             }
@@ -141,4 +176,32 @@ pub(crate) fn is_corruption(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt)
     )
+}
+
+pub(crate) fn is_read_only(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::CannotOpen)
+    )
+}
+
+pub(crate) fn is_full(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DiskFull))
+}
+
+/// SQLite's own words for the cases a user can act on are terse ("database or disk is full"); say what
+/// happened to their change and what to do.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    if is_full(e) {
+        "The disk holding the registry is full: the change was not saved and the registry is unchanged. Free \
+         some space, then try again."
+            .to_owned()
+    } else if is_read_only(e) {
+        format!(
+            "The registry can't be written: its folder or file is read-only ({e}). Nothing was changed; make \
+             the folder writable, then try again."
+        )
+    } else {
+        format!("Database error: {e}")
+    }
 }

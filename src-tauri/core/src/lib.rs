@@ -5,6 +5,7 @@
 
 pub mod ab;
 pub mod audit;
+pub mod backup;
 pub mod checks;
 pub mod db;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod import;
 pub mod lifecycle;
 pub mod metrics;
 pub mod query;
+pub mod recovery;
 pub mod register;
 pub mod registry;
 mod seed;

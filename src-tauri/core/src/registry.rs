@@ -112,7 +112,7 @@ impl Registry {
         Ok(db::schema_version(&self.lock())?)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a transaction open (it rolls back on drop), so the
         // connection is still sound: take it back rather than failing every later call.
         self.conn

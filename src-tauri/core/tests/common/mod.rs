@@ -1,0 +1,76 @@
+//! Fixtures shared by the core's integration tests. Each test binary uses a subset, hence the allow.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use modelops_core::types::{Metrics, RegisterModelRequest};
+use modelops_core::Registry;
+
+pub fn metrics() -> Metrics {
+    Metrics {
+        accuracy: 0.95,
+        latency: 40.0,
+        throughput: 1200.0,
+        uptime: 99.9,
+        ai_confidence: 0.93,
+        error_rate: 0.002,
+    }
+}
+
+pub fn new_model(name: &str) -> RegisterModelRequest {
+    RegisterModelRequest {
+        name: name.into(),
+        framework: "PyTorch".into(),
+        version: "1.0.0".into(),
+        metrics: metrics(),
+        size_bytes: Some(1_000_000),
+        artifact_path: None,
+        notes: None,
+        tags: vec![],
+    }
+}
+
+/// A registry file in a fresh temporary folder (seeded with the demo models).
+pub fn file_registry() -> (tempfile::TempDir, PathBuf, Registry) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("registry.sqlite3");
+    let reg = Registry::open(&path).expect("open");
+    (dir, path, reg)
+}
+
+/// Everything a user could see of the registry, for "unchanged" assertions: every table's rows in order.
+pub fn content_digest(path: &Path) -> String {
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open read-only");
+    let tables: Vec<String> = {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .expect("tables");
+        let rows = stmt.query_map([], |r| r.get(0)).expect("tables");
+        rows.collect::<Result<_, _>>().expect("tables")
+    };
+    let mut out = String::new();
+    for t in tables {
+        // Sorted rather than ORDER BY rowid: some tables are WITHOUT ROWID.
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{t}\""))
+            .expect("rows");
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).expect("rows");
+        let mut lines = Vec::new();
+        while let Some(r) = rows.next().expect("row") {
+            let mut line = String::new();
+            for i in 0..n {
+                line.push_str(&format!("|{:?}", r.get_ref(i).expect("cell")));
+            }
+            lines.push(line);
+        }
+        lines.sort();
+        out.push_str(&t);
+        out.push('\n');
+        out.push_str(&lines.join("\n"));
+        out.push('\n');
+    }
+    out
+}
