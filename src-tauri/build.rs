@@ -30,6 +30,14 @@ const COMMANDS: &[&str] = &[
     "get_test_suite",
     "save_test_suite",
     "list_test_runs",
+    "get_registry_status",
+    "retry_open_registry",
+    "start_new_registry",
+    "list_backups",
+    "backup_now",
+    "save_backup_settings",
+    "restore_backup",
+    "open_backups_folder",
 ];
 
 fn main() {

@@ -39,6 +39,7 @@ pub struct Args {
 pub fn register<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(commands::handler())
 }
 
@@ -70,6 +71,33 @@ fn has_render_node(dri: &std::path::Path) -> bool {
         .unwrap_or(false)
 }
 
+/// Brings the running window to the front (a second launch of the app ends up here).
+fn focus_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Takes the daily backup when one is due: at start and then every hour while the app runs (ADR 0013). On
+/// its own thread: a backup of a large registry blocks for a while, and nothing waits for it.
+fn start_daily_backups(state: AppState) {
+    let spawned = std::thread::Builder::new()
+        .name("daily-backup".into())
+        .spawn(move || loop {
+            if let Ok(registry) = state.registry() {
+                if let Err(e) = registry.backup_if_due(chrono::Utc::now()) {
+                    eprintln!("modelops: the daily backup failed: {e}");
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_secs(60 * 60));
+        });
+    if let Err(e) = spawned {
+        eprintln!("modelops: daily backups are off: {e}");
+    }
+}
+
 pub fn run() {
     let Args {
         data_dir,
@@ -89,7 +117,12 @@ pub fn run() {
             .exit();
     }
     software_rendering_without_gpu();
-    let result = register(tauri::Builder::default())
+    // First, so a second launch hands over to the running app before it builds anything of its own.
+    let builder =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            focus_main_window(app)
+        }));
+    let result = register(builder)
         .setup(move |app| {
             let data_dir = match data_dir.clone() {
                 Some(dir) => dir,
@@ -103,6 +136,7 @@ pub fn run() {
                     e.message
                 );
             }
+            start_daily_backups(state.clone());
             app.manage(state);
             Ok(())
         })

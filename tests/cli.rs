@@ -770,3 +770,118 @@ fn import_previews_then_applies_the_legacy_files() {
     let err = cli.fails(&["import", bad.to_str().unwrap()], 3);
     assert!(err.contains("is not valid JSON"), "{err}");
 }
+
+// ----- read-only folders and full disks, for real -----
+
+/// Runs `script` (sh) in a new user and mount namespace, where it may mount without touching the machine:
+/// a read-only bind mount or a small tmpfs is then real to SQLite. `$BIN` is the modelops binary. Needs
+/// `unshare` and unprivileged user namespaces (Debian's default; CI runs as root).
+fn in_namespace(script: &str) -> Output {
+    let out = Command::new("unshare")
+        .args([
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-eu",
+            "-c",
+            script,
+        ])
+        .env("BIN", BIN)
+        .env_remove("MODELOPS_DATA_DIR")
+        .output()
+        .expect("run unshare");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("unshare failed"),
+        "this machine cannot create a user namespace: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_read_only_data_folder_is_reported_as_read_only_and_left_alone() {
+    // An empty read-only folder: no registry can be created.
+    let empty = Cli::new();
+    // A folder holding a registry, then made read-only.
+    let filled = Cli::new();
+    filled.ok(&["list"]);
+    let before = std::fs::read(filled.db_path()).unwrap();
+    let script = format!(
+        "for d in '{e}' '{f}'; do mount --bind \"$d\" \"$d\"; mount -o remount,bind,ro \"$d\"; done
+         \"$BIN\" --data-dir '{e}' list && exit 90 || echo \"empty=$?\"
+         \"$BIN\" --data-dir '{f}' register --name 'Blocked' --framework ONNX --version 1.0.0 --accuracy 0.9 --latency 10 --throughput 100 --uptime 99 --ai-confidence 0.9 --error-rate 0.01 && exit 91 || echo \"filled=$?\"",
+        e = empty.data_dir().display(),
+        f = filled.data_dir().display(),
+    );
+    let out = in_namespace(&script);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = stderr_of(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("empty=1") && stdout.contains("filled=1"),
+        "{stdout}\n{stderr}"
+    );
+    assert_eq!(stderr.matches("error[READ_ONLY]").count(), 2, "{stderr}");
+    assert!(stderr.contains("read-only"), "{stderr}");
+    assert!(!empty.db_path().exists());
+    assert_eq!(std::fs::read(filled.db_path()).unwrap(), before);
+}
+
+#[test]
+fn a_full_disk_refuses_the_change_and_the_registry_stays_whole() {
+    // Too small for a new registry at all.
+    let tiny = Cli::new();
+    // Room for the registry and a few models, not for a hundred.
+    let small = Cli::new();
+    let script = format!(
+        "mount -t tmpfs -o size=64k tmpfs '{t}'
+         \"$BIN\" --data-dir '{t}' list && exit 90 || echo \"tiny=$?\"
+         mount -t tmpfs -o size=640k tmpfs '{s}'
+         \"$BIN\" --data-dir '{s}' list > /dev/null
+         n=0
+         while [ $n -lt 300 ]; do
+           \"$BIN\" --data-dir '{s}' register --name \"Filler $n\" --framework ONNX --version 1.0.0 --accuracy 0.9 --latency 10 --throughput 100 --uptime 99 --ai-confidence 0.9 --error-rate 0.01 --notes \"$(head -c 900 /dev/zero | tr '\\0' n)\" > /dev/null 2> '{s}.err' || break
+           n=$((n + 1))
+         done
+         echo \"stored=$n\"
+         cat '{s}.err' >&2
+         \"$BIN\" --json --data-dir '{s}' list --limit 500 > '{s}.json'
+         \"$BIN\" --data-dir '{s}' verify-audit > /dev/null && echo audit=ok",
+        t = tiny.data_dir().display(),
+        s = small.data_dir().display(),
+    );
+    let out = in_namespace(&script);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = stderr_of(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("tiny=1"), "{stdout}\n{stderr}");
+    assert_eq!(stderr.matches("error[DISK_FULL]").count(), 2, "{stderr}");
+    assert!(
+        stderr.contains("disk holding the registry is full"),
+        "{stderr}"
+    );
+    let stored: usize = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("stored="))
+        .and_then(|n| n.parse().ok())
+        .expect("stored=N");
+    assert!(
+        (1..300).contains(&stored),
+        "the disk never filled up: {stored}"
+    );
+    assert!(stdout.contains("audit=ok"), "{stdout}\n{stderr}");
+    let listed: ModelPage = serde_json::from_str(
+        &std::fs::read_to_string(format!("{}.json", small.data_dir().display())).unwrap(),
+    )
+    .expect("list JSON");
+    assert_eq!(
+        listed.total as usize,
+        4 + stored,
+        "every acknowledged model, and no other"
+    );
+}

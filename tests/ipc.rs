@@ -482,3 +482,255 @@ fn versions_audit_and_timeline_commands() {
     );
     assert_eq!(res.rows, report.events);
 }
+
+// ----- the registry file: status, recovery, backups -----
+
+use modelops_core::backup::{BackupInfo, BackupList, RestoreResult};
+use modelops_core::recovery::RegistryStatus;
+
+/// Each way a registry file can be unusable, written into `path`.
+fn damage(kind: &str, path: &std::path::Path) {
+    match kind {
+        "not-sqlite" => std::fs::write(path, "id,name\nmodel-1,Fraud\n").unwrap(),
+        "truncated" => {
+            drop(Registry::open(path).unwrap());
+            let bytes = std::fs::read(path).unwrap();
+            std::fs::write(path, &bytes[..bytes.len() / 2]).unwrap();
+        }
+        "corrupt" => {
+            drop(Registry::open(path).unwrap());
+            let mut bytes = std::fs::read(path).unwrap();
+            bytes[100..400].fill(0xA5);
+            std::fs::write(path, bytes).unwrap();
+        }
+        "foreign-database" => {
+            rusqlite_free_foreign(path);
+        }
+        "schema-too-new" => write_registry_with_future_schema(path),
+        other => panic!("unknown damage {other}"),
+    }
+    // Whatever opened the file to damage it is closed: only the damaged main file remains.
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", path.display()));
+    }
+}
+
+/// A SQLite database of another program, written without rusqlite (the shell does not depend on it): a
+/// registry file whose tables are renamed is still a real SQLite file with foreign tables.
+fn rusqlite_free_foreign(path: &std::path::Path) {
+    let reg = Registry::open(path).unwrap();
+    drop(reg);
+    // user_version 0 with tables present = another program's database.
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[60..64].copy_from_slice(&0u32.to_be_bytes());
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn an_open_registry_reports_its_place_and_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = harness(AppState::open(dir.path()));
+    let status: RegistryStatus = h.ok("get_registry_status", json!({}));
+    assert!(status.problem.is_none());
+    assert_eq!(
+        status.schema_version,
+        Some(modelops_core::db::LATEST_SCHEMA)
+    );
+    assert_eq!(
+        status.registry_path,
+        registry_path(dir.path()).display().to_string()
+    );
+    assert!(status.backups_dir.ends_with("backups"));
+    // Nothing to recover from an open registry.
+    h.err("start_new_registry", json!({}), "CONFLICT");
+}
+
+#[test]
+fn every_damaged_file_gets_the_recovery_screen_and_moving_it_aside_starts_a_new_registry() {
+    for (kind, code) in [
+        ("not-sqlite", "CORRUPT_DATABASE"),
+        ("truncated", "CORRUPT_DATABASE"),
+        ("corrupt", "CORRUPT_DATABASE"),
+        ("foreign-database", "CORRUPT_DATABASE"),
+        ("schema-too-new", "SCHEMA_TOO_NEW"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = registry_path(dir.path());
+        damage(kind, &path);
+        let bytes = std::fs::read(&path).unwrap();
+        let h = harness(AppState::open(dir.path()));
+        let status: Value = h.ok("get_registry_status", json!({}));
+        assert_eq!(status["problem"]["kind"], kind, "{status}");
+        assert_eq!(status["problem"]["code"], code, "{status}");
+        assert_eq!(status["problem"]["canMoveAside"], true, "{status}");
+        h.err("list_models", json!({}), code);
+        h.err("backup_now", json!({}), code);
+        // Retrying changes nothing: the file is still what it was.
+        let again: Value = h.ok("retry_open_registry", json!({}));
+        assert_eq!(again["problem"]["kind"], kind);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "{kind}: the file was touched"
+        );
+
+        let fresh: RegistryStatus = h.ok("start_new_registry", json!({}));
+        assert!(fresh.problem.is_none(), "{kind}: {fresh:?}");
+        let list: ModelList = h.ok("list_models", json!({}));
+        assert_eq!(list.models.len(), 4, "{kind}");
+        let moved: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains(".damaged-"))
+            .filter(|p| {
+                !p.to_string_lossy().ends_with("-wal") && !p.to_string_lossy().ends_with("-shm")
+            })
+            .collect();
+        assert_eq!(moved.len(), 1, "{kind}: {moved:?}");
+        assert_eq!(
+            std::fs::read(&moved[0]).unwrap(),
+            bytes,
+            "{kind}: moved file differs"
+        );
+    }
+}
+
+#[test]
+fn a_damaged_registry_is_restored_from_a_backup_chosen_by_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = registry_path(dir.path());
+    // Set up with the core directly: a mock app keeps its managed state (and so the connection) alive after
+    // it is dropped, and damaging a file under an open connection is not the case under test.
+    let taken = {
+        let reg = Registry::open(&path).unwrap();
+        let mut req: RegisterModelRequest = serde_json::from_value(json!({
+            "name": "Backed up", "framework": "ONNX", "version": "1.0.0",
+            "metrics": { "accuracy": 0.96, "latency": 30.0, "throughput": 2000.0, "uptime": 99.95,
+                         "aiConfidence": 0.95, "errorRate": 0.001 } }))
+        .unwrap();
+        req.tags.clear();
+        reg.register_model(&req).unwrap();
+        reg.backup_now(chrono::Utc::now()).unwrap()
+    };
+    damage("corrupt", &path);
+    let h = harness(AppState::open(dir.path()));
+    let listed: BackupList = h.ok("list_backups", json!({}));
+    assert_eq!(listed.backups, vec![taken.clone()]);
+    // A file that is not a backup is refused, and the damaged registry stays where it is.
+    let bogus = dir.path().join("notes.txt");
+    std::fs::write(&bogus, "hello").unwrap();
+    h.err(
+        "restore_backup",
+        json!({ "request": { "path": bogus } }),
+        "CORRUPT_DATABASE",
+    );
+    let status: Value = h.ok("get_registry_status", json!({}));
+    assert_eq!(status["problem"]["kind"], "corrupt");
+
+    let restored: RestoreResult = h.ok(
+        "restore_backup",
+        json!({ "request": { "path": taken.path } }),
+    );
+    assert_eq!(restored.check.models, 5);
+    assert!(restored.moved_aside.is_some());
+    let list: ModelList = h.ok("list_models", json!({}));
+    assert!(list.models.iter().any(|m| m.name == "Backed up"));
+}
+
+#[test]
+fn back_up_now_keep_n_and_restore_into_the_open_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = harness(AppState::open(dir.path()));
+    let taken: BackupInfo = h.ok("backup_now", json!({}));
+    let _: TransitionResult = h.ok("promote_model", model_ref("model-3"));
+    let settings: Value = h.ok("save_backup_settings", json!({ "request": { "keep": 3 } }));
+    assert_eq!(settings["keep"], 3);
+    h.err(
+        "save_backup_settings",
+        json!({ "request": { "keep": 0 } }),
+        "INVALID_INPUT",
+    );
+    h.err(
+        "save_backup_settings",
+        json!({ "request": { "keep": 1001 } }),
+        "INVALID_INPUT",
+    );
+    // Not a number of backups at all: refused by the argument parser before the registry sees it.
+    assert!(h
+        .raw("save_backup_settings", json!({ "request": { "keep": -1 } }))
+        .is_err());
+    let list: BackupList = h.ok("list_backups", json!({}));
+    assert_eq!((list.keep, list.backups.len()), (3, 1));
+    let restored: RestoreResult = h.ok(
+        "restore_backup",
+        json!({ "request": { "path": taken.path } }),
+    );
+    assert!(restored.safety_backup.is_some());
+    let details: ModelDetails = h.ok("get_model_details", model_ref("model-3"));
+    assert_eq!(
+        details.model.status,
+        Status::Development,
+        "the promotion was undone"
+    );
+    let list: BackupList = h.ok("list_backups", json!({}));
+    assert_eq!(list.backups.len(), 2, "the safety backup is listed");
+}
+
+/// The shell's lock-down, read from the configuration the app is built with: every command the app
+/// declares (build.rs) is granted to the main window only, and nothing else beyond the two file dialogs; the
+/// CSP allows scripts and styles from the bundle only; the prototype is frozen.
+#[test]
+fn the_capability_grants_exactly_the_declared_commands_to_the_main_window() {
+    let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let build_rs = include_str!("../src-tauri/build.rs");
+    let declared: Vec<String> = build_rs
+        .split("const COMMANDS")
+        .nth(1)
+        .and_then(|s| s.split("];").next())
+        .unwrap()
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    assert!(declared.len() >= 30, "{declared:?}");
+    let security = &conf["app"]["security"];
+    let caps = security["capabilities"].as_array().unwrap();
+    assert_eq!(caps.len(), 1, "one capability");
+    assert_eq!(caps[0]["windows"], json!(["main"]));
+    assert!(caps[0].get("remote").is_none(), "no remote origins");
+    let mut granted: Vec<String> = caps[0]["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_owned())
+        .collect();
+    let mut expected = declared.clone();
+    expected.extend([
+        "dialog:allow-save".to_owned(),
+        "dialog:allow-open".to_owned(),
+    ]);
+    granted.sort();
+    expected.sort();
+    assert_eq!(granted, expected);
+    // Every declared command exists in the handler (a typo in build.rs would grant nothing real).
+    let h = seeded();
+    for cmd in &declared {
+        let name = cmd.trim_start_matches("allow-").replace('-', "_");
+        if let Err(e) = h.raw(&name, json!({})) {
+            let text = e.to_string();
+            assert!(
+                !text.contains("not found") && !text.contains("not allowed"),
+                "{name}: {text}"
+            );
+        }
+    }
+    let csp = &security["csp"];
+    for directive in ["default-src", "script-src", "style-src"] {
+        let value = csp[directive].as_str().unwrap();
+        assert_eq!(value, "'self'", "{directive}");
+    }
+    assert_eq!(csp["object-src"], "'none'");
+    assert_eq!(conf["app"]["withGlobalTauri"], false);
+    assert_eq!(security["freezePrototype"], true, "freezePrototype");
+}

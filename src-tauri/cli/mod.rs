@@ -47,7 +47,8 @@ Without a command, modelops starts the desktop app.
 
 Exit codes:
   0  success
-  1  failure (file or database error: IO, INTERNAL, CORRUPT_DATABASE, SCHEMA_TOO_NEW)
+  1  failure (file or database error: IO, INTERNAL, CORRUPT_DATABASE, SCHEMA_TOO_NEW, READ_ONLY,
+     DISK_FULL)
   2  usage error (bad command line)
   3  refused by the registry (NOT_FOUND, ILLEGAL_TRANSITION, NO_PREVIOUS_VERSION, INVALID_INPUT,
      CONFLICT, GATE_BLOCKED); nothing was changed. The reason is printed to stderr as error[CODE]: message

@@ -4,6 +4,7 @@
 
 mod ab_tests;
 mod audit;
+mod backups;
 mod export;
 mod gates;
 mod import;
@@ -47,7 +48,29 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         gates::get_test_suite,
         gates::save_test_suite,
         gates::list_test_runs,
+        backups::get_registry_status,
+        backups::retry_open_registry,
+        backups::start_new_registry,
+        backups::list_backups,
+        backups::backup_now,
+        backups::save_backup_settings,
+        backups::restore_backup,
+        backups::open_backups_folder,
     ]
+}
+
+/// Runs `f` on tokio's blocking pool, for work on the registry file that needs no open registry.
+async fn on_blocking_thread<T, F>(f: F) -> Result<T, IpcError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, IpcError> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| {
+        IpcError::new(
+            ErrorCode::Internal,
+            format!("The registry task failed: {e}"),
+        )
+    })?
 }
 
 /// Runs `f` on tokio's blocking pool: SQLite calls block, and neither the main (UI) thread nor an async

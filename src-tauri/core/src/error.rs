@@ -108,7 +108,7 @@ pub enum RegistryError {
     #[error("{}", sqlite_message(.0))]
     Sqlite(#[from] rusqlite::Error),
 
-    #[error("Schema migration failed: {0}")]
+    #[error("{}", migration_message(.0))]
     Migration(#[from] rusqlite_migration::Error),
 
     #[error("CSV error: {0}")]
@@ -189,12 +189,23 @@ pub(crate) fn is_full(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DiskFull))
 }
 
+fn migration_message(e: &rusqlite_migration::Error) -> String {
+    match e {
+        rusqlite_migration::Error::RusqliteError { err, .. }
+            if is_full(err) || is_read_only(err) =>
+        {
+            sqlite_message(err)
+        }
+        other => format!("Schema migration failed: {other}"),
+    }
+}
+
 /// SQLite's own words for the cases a user can act on are terse ("database or disk is full"); say what
 /// happened to their change and what to do.
 fn sqlite_message(e: &rusqlite::Error) -> String {
     if is_full(e) {
-        "The disk holding the registry is full: the change was not saved and the registry is unchanged. Free \
-         some space, then try again."
+        "The disk holding the registry is full: the change was not saved and the registry is as it was. \
+         Free some space, then try again."
             .to_owned()
     } else if is_read_only(e) {
         format!(

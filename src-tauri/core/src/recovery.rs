@@ -76,6 +76,23 @@ pub struct RegistryProblem {
     pub can_move_aside: bool,
 }
 
+/// Where the registry lives and whether it opened: what the page asks first, to show the models or the
+/// recovery screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RegistryStatus {
+    pub data_dir: String,
+    pub registry_path: String,
+    pub backups_dir: String,
+    /// Why the registry could not be opened; absent when it is open.
+    #[ts(optional)]
+    pub problem: Option<RegistryProblem>,
+    /// The open registry's schema version.
+    #[ts(optional, type = "number")]
+    pub schema_version: Option<i64>,
+}
+
 /// Names what went wrong opening `path` with `error`.
 pub fn diagnose(path: &Path, error: &RegistryError) -> RegistryProblem {
     let code = error.code();
@@ -133,8 +150,12 @@ pub fn header_problem(path: &Path) -> Option<ProblemKind> {
     };
     // The in-header page count is only valid when "version-valid-for" matches the change counter
     // (https://sqlite.org/fileformat2.html#in_header_database_size).
+    // With a non-empty -wal beside it the main file may legitimately be shorter: a checkpoint that ran out
+    // of disk space wrote the new header but not every page, and the pages are still in the WAL (found by
+    // the full-disk test).
+    let wal_has_pages = std::fs::metadata(with_suffix(path, "-wal")).is_ok_and(|m| m.len() > 0);
     let pages = u64::from(be32(28));
-    if pages > 0 && be32(92) == be32(24) && len < pages * page_size {
+    if !wal_has_pages && pages > 0 && be32(92) == be32(24) && len < pages * page_size {
         return Some(ProblemKind::Truncated);
     }
     None
