@@ -62,10 +62,12 @@ if [ "$want_test" = 1 ] && ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --version "^2" --locked --quiet
 fi
 
-# --- npm packages (only when the lock file changed since the last install) ------------------------------
+# --- npm packages (only when the lock file or ui/patches changed since the last install) ----------------
+# npm ci's postinstall applies ui/patches (patch-package), so a changed patch needs a fresh install too.
 stamp=ui/node_modules/.modelops-lock-stamp
-if [ ! -f "$stamp" ] || ! cmp -s ui/package-lock.json "$stamp"; then
+want=$({ cat ui/package-lock.json; cat ui/patches/*.patch 2>/dev/null || true; } | sha256sum)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "Installing npm packages (npm ci)"
   (cd ui && npm ci --no-audit --no-fund --loglevel=error)
-  cp ui/package-lock.json "$stamp"
+  echo "$want" > "$stamp"
 fi

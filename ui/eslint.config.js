@@ -41,4 +41,10 @@ export default tseslint.config(
     files: ["*.config.{js,ts}"],
     languageOptions: { globals: globals.node },
   },
+  {
+    // Node scripts that set up a page with jsdom, so both sets of globals.
+    files: ["scripts/**/*.mjs"],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
 );

@@ -20,11 +20,16 @@ export default defineConfig({
     assetsInlineLimit: 0,
   },
   test: {
-    environment: "jsdom",
     globals: true,
-    setupFiles: ["./src/test/setup.ts"],
-    include: ["src/**/*.test.{ts,tsx}"],
     css: false,
     restoreMocks: true,
+    projects: [
+      {
+        extends: true,
+        test: { name: "ui", environment: "jsdom", setupFiles: ["./src/test/setup.ts"], include: ["src/**/*.test.{ts,tsx}"] },
+      },
+      // Tests that drive Node processes (scripts/): no page of their own.
+      { extends: true, test: { name: "scripts", environment: "node", include: ["scripts/**/*.test.ts"] } },
+    ],
   },
 });
