@@ -734,3 +734,39 @@ fn the_capability_grants_exactly_the_declared_commands_to_the_main_window() {
     assert_eq!(conf["app"]["withGlobalTauri"], false);
     assert_eq!(security["freezePrototype"], true, "freezePrototype");
 }
+
+/// The page sends what it showed of the model with every action: an action decided on a stale row (another
+/// window or the CLI changed the model since) is refused as CONFLICT and changes nothing.
+#[test]
+fn actions_decided_on_a_stale_view_are_refused_as_conflicts() {
+    let h = seeded();
+    let details: ModelDetails = h.ok("get_model_details", model_ref("model-3"));
+    let seen = json!({ "status": details.model.status, "version": details.model.version });
+    let stale = json!({ "status": "staging", "version": details.model.version });
+    for (cmd, request) in [
+        ("promote_model", json!({ "modelId": "model-3", "expected": stale })),
+        ("archive_model", json!({ "modelId": "model-3", "expected": stale })),
+        ("run_tests", json!({ "modelId": "model-3", "expected": stale })),
+        (
+            "deploy_model",
+            json!({ "modelId": "model-3", "targetEnv": "staging", "expected": stale }),
+        ),
+        ("rollback_model", json!({ "modelId": "model-3", "expected": stale })),
+    ] {
+        let msg = h.err(cmd, json!({ "request": request }), "CONFLICT");
+        assert!(!msg.is_empty());
+        let now: ModelDetails = h.ok("get_model_details", model_ref("model-3"));
+        assert_eq!(now.model, details.model, "{cmd} changed the model");
+    }
+    let promoted: TransitionResult = h.ok(
+        "promote_model",
+        json!({ "request": { "modelId": "model-3", "expected": seen } }),
+    );
+    assert_eq!(promoted.model.status, Status::Staging);
+    // The same expectation is now stale: the page's second click on an old row is refused.
+    h.err(
+        "promote_model",
+        json!({ "request": { "modelId": "model-3", "expected": seen } }),
+        "CONFLICT",
+    );
+}

@@ -652,6 +652,7 @@ fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result
                 model_id,
                 target_env: target,
                 override_reason: override_gate,
+                expected: None,
             })?;
             out.emit(&result, |w, r| output::transition(w, r))?;
         }
@@ -672,6 +673,7 @@ fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result
                 model_id,
                 to_version: to,
                 reason,
+                expected: None,
             })?;
             out.emit(&result, |w, r| output::rolled_back(w, r))?;
         }

@@ -1,8 +1,8 @@
 use modelops_core::metrics::MetricHistory;
 use modelops_core::types::{
-    DeployRequest, FrameworkCount, ModelDetails, ModelList, ModelPage, ModelQuery, ModelRef,
-    RegisterModelRequest, RegisterResult, RegisterVersionRequest, RollbackRequest, RollbackResult,
-    Summary, TestRun, TransitionResult,
+    ActionRequest, DeployRequest, FrameworkCount, ModelDetails, ModelList, ModelPage, ModelQuery,
+    ModelRef, RegisterModelRequest, RegisterResult, RegisterVersionRequest, RollbackRequest,
+    RollbackResult, Summary, TestRun, TransitionResult,
 };
 use tauri::State;
 
@@ -64,9 +64,9 @@ pub async fn deploy_model(
 #[tauri::command]
 pub async fn promote_model(
     state: State<'_, AppState>,
-    request: ModelRef,
+    request: ActionRequest,
 ) -> Result<TransitionResult, IpcError> {
-    blocking(&state, move |r| r.promote(&request.model_id)).await
+    blocking(&state, move |r| r.promote_with(&request)).await
 }
 
 /// Rolls back to `toVersion` (a version deployed before) or, by default, to the version that was in the
@@ -96,14 +96,17 @@ pub async fn register_version(
 }
 
 #[tauri::command]
-pub async fn run_tests(state: State<'_, AppState>, request: ModelRef) -> Result<TestRun, IpcError> {
-    blocking(&state, move |r| r.run_tests(&request.model_id)).await
+pub async fn run_tests(
+    state: State<'_, AppState>,
+    request: ActionRequest,
+) -> Result<TestRun, IpcError> {
+    blocking(&state, move |r| r.run_tests_with(&request)).await
 }
 
 #[tauri::command]
 pub async fn archive_model(
     state: State<'_, AppState>,
-    request: ModelRef,
+    request: ActionRequest,
 ) -> Result<TransitionResult, IpcError> {
-    blocking(&state, move |r| r.archive(&request.model_id)).await
+    blocking(&state, move |r| r.archive_with(&request)).await
 }

@@ -329,6 +329,7 @@ impl Registry {
             model_id: model_id.to_owned(),
             target_env: target,
             override_reason: None,
+            expected: None,
         })
     }
 
@@ -349,11 +350,30 @@ impl Registry {
             DeployTarget::Staging => Action::DeployStaging,
             DeployTarget::Production => Action::DeployProduction,
         };
-        self.transition(&req.model_id, action, override_reason.as_deref(), None)
+        self.transition(
+            &req.model_id,
+            action,
+            override_reason.as_deref(),
+            req.expected.as_ref(),
+        )
     }
 
     pub fn archive(&self, model_id: &str) -> Result<TransitionResult> {
         self.transition(model_id, Action::Archive, None, None)
+    }
+
+    /// Promote, archive and run the tests as the page asks for them: with `expected`, only while the model
+    /// is as the page showed it (see below).
+    pub fn promote_with(&self, req: &ActionRequest) -> Result<TransitionResult> {
+        self.transition(&req.model_id, Action::Promote, None, req.expected.as_ref())
+    }
+
+    pub fn archive_with(&self, req: &ActionRequest) -> Result<TransitionResult> {
+        self.transition(&req.model_id, Action::Archive, None, req.expected.as_ref())
+    }
+
+    pub fn run_tests_with(&self, req: &ActionRequest) -> Result<TestRun> {
+        self.run_test_suite_expecting(&req.model_id, req.expected.as_ref())
     }
 
     // The `_expecting` variants do the same, but only while the model is still as the caller last saw it;
@@ -474,6 +494,7 @@ impl Registry {
             model_id: model_id.to_owned(),
             to_version: None,
             reason: None,
+            expected: None,
         })
     }
 
@@ -481,7 +502,7 @@ impl Registry {
     /// string and its metrics, which live on the version — in one transaction. An explicit target must be a
     /// version that was deployed before. The status stays; in staging or production it counts as a redeploy.
     pub fn rollback_with(&self, req: &RollbackRequest) -> Result<RollbackResult> {
-        self.rollback_inner(req, None)
+        self.rollback_inner(req, req.expected.as_ref())
     }
 
     fn rollback_inner(

@@ -467,6 +467,10 @@ pub struct DeployRequest {
     #[serde(default)]
     #[ts(optional)]
     pub override_reason: Option<String>,
+    /// What the caller saw of the model: the deploy is refused as CONFLICT if the model changed since.
+    #[serde(default)]
+    #[ts(optional)]
+    pub expected: Option<Expected>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -719,6 +723,22 @@ pub struct RollbackRequest {
     #[serde(default)]
     #[ts(optional)]
     pub reason: Option<String>,
+    /// What the caller saw of the model: the rollback is refused as CONFLICT if the model changed since.
+    #[serde(default)]
+    #[ts(optional)]
+    pub expected: Option<Expected>,
+}
+
+/// An action on one model (promote, archive, run tests), optionally only while the model is as the caller
+/// last saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActionRequest {
+    pub model_id: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub expected: Option<Expected>,
 }
 
 /// What a caller saw of a model when it decided on an action: the action goes through only if the model is

@@ -122,6 +122,7 @@ fn rollback(model_id: &str, to: Option<&str>) -> RollbackRequest {
         model_id: model_id.into(),
         to_version: to.map(Into::into),
         reason: None,
+        expected: None,
     }
 }
 

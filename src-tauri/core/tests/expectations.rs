@@ -57,6 +57,7 @@ fn a_decision_on_stale_state_is_a_conflict_that_changes_nothing() {
                     model_id: "model-3".into(),
                     to_version: None,
                     reason: None,
+                    expected: None,
                 };
                 a.rollback_expecting(&req, &seen).map(|_| ())
             }),

@@ -66,6 +66,7 @@ fn deploy(
         model_id: id.into(),
         target_env: DeployTarget::Production,
         override_reason: reason.map(str::to_owned),
+        expected: None,
     })
 }
 

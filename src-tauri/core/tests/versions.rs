@@ -344,6 +344,7 @@ fn rollback_to_any_deployed_version_with_a_reason() {
             model_id: "model-1".into(),
             to_version: Some("2.0.9".into()),
             reason: Some("latency regression".into()),
+            expected: None,
         })
         .unwrap();
     assert_eq!(
@@ -365,6 +366,7 @@ fn rollback_to_any_deployed_version_with_a_reason() {
         model_id: "model-1".into(),
         to_version: Some(v.into()),
         reason: None,
+        expected: None,
     };
     refused(&reg, ErrorCode::NotFound, |r| r.rollback_with(&rb("9.9.9")));
     refused(&reg, ErrorCode::InvalidInput, |r| {
@@ -617,6 +619,7 @@ fn audit_log_exports_to_csv() {
         model_id: "model-1".into(),
         to_version: None,
         reason: Some("comma, \"quote\"".into()),
+        expected: None,
     })
     .unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -143,6 +143,7 @@ fn run(args: &Args) -> Result<(), RegistryError> {
                     model_id: id.to_owned(),
                     to_version: None,
                     reason: Some(format!("{} #{seq}", args.actor)),
+                    expected: None,
                 };
                 match expected {
                     Some(e) => reg.rollback_expecting(&req, e),

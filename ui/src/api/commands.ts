@@ -12,6 +12,7 @@ import type { RollbackRequest } from "../bindings/RollbackRequest";
 import type { TimelinePage } from "../bindings/TimelinePage";
 import type { TimelineQuery } from "../bindings/TimelineQuery";
 import type { DeployTarget } from "../bindings/DeployTarget";
+import type { Expected } from "../bindings/Expected";
 import type { ExportResult } from "../bindings/ExportResult";
 import type { ModelDetails } from "../bindings/ModelDetails";
 import type { FrameworkCount } from "../bindings/FrameworkCount";
@@ -56,14 +57,31 @@ export const getModelDetails = (modelId: string) =>
 export const getMetricHistory = (modelId: string) =>
   call<MetricHistory>("get_metric_history", { request: { modelId } });
 
-/** To production only if the version's latest test run passed (else GATE_BLOCKED), or with `overrideReason`. */
-export const deployModel = (modelId: string, targetEnv: DeployTarget, overrideReason?: string) =>
+/**
+ * To production only if the version's latest test run passed (else GATE_BLOCKED), or with `overrideReason`.
+ * With `expected` (what the page showed of the model), refused as CONFLICT if the model changed since.
+ */
+export const deployModel = (
+  modelId: string,
+  targetEnv: DeployTarget,
+  overrideReason?: string,
+  expected?: Expected,
+) =>
   call<TransitionResult>("deploy_model", {
-    request: overrideReason === undefined ? { modelId, targetEnv } : { modelId, targetEnv, overrideReason },
+    request: {
+      modelId,
+      targetEnv,
+      ...(overrideReason === undefined ? {} : { overrideReason }),
+      ...(expected === undefined ? {} : { expected }),
+    },
   });
 
-export const promoteModel = (modelId: string) =>
-  call<TransitionResult>("promote_model", { request: { modelId } });
+/** The request of an action on one model, with what the page showed of it when there is one. */
+const action = (modelId: string, expected?: Expected) =>
+  expected === undefined ? { modelId } : { modelId, expected };
+
+export const promoteModel = (modelId: string, expected?: Expected) =>
+  call<TransitionResult>("promote_model", { request: action(modelId, expected) });
 
 /** Without `toVersion`, Rust rolls back to `Model.previousVersion`. */
 export const rollbackModel = (request: RollbackRequest) =>
@@ -93,10 +111,11 @@ export const verifyAudit = () => call<AuditReport>("verify_audit");
 
 export const exportAuditCsv = (path: string) => call<ExportResult>("export_audit_csv", { request: { path } });
 
-export const runTests = (modelId: string) => call<TestRun>("run_tests", { request: { modelId } });
+export const runTests = (modelId: string, expected?: Expected) =>
+  call<TestRun>("run_tests", { request: action(modelId, expected) });
 
-export const archiveModel = (modelId: string) =>
-  call<TransitionResult>("archive_model", { request: { modelId } });
+export const archiveModel = (modelId: string, expected?: Expected) =>
+  call<TransitionResult>("archive_model", { request: action(modelId, expected) });
 
 export const getTestSuite = (modelId: string) => call<TestSuite>("get_test_suite", { request: { modelId } });
 

@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Expected } from "../bindings/Expected";
 import { deployModel, getTestSuite, listTestRuns, saveTestSuite, type ApiError } from "../api";
 import type { SuiteCheck } from "../bindings/SuiteCheck";
 import type { TestSuite } from "../bindings/TestSuite";
@@ -31,11 +32,11 @@ export function useSaveSuite(modelId: string) {
  * "Deploy anyway": deploy to production despite the quality gate, with the reason the audit log records.
  * Same mutation key as the plain deploy, so the model's other actions lock while it runs.
  */
-export function useDeployOverride(modelId: string) {
+export function useDeployOverride(modelId: string, expected?: Expected) {
   const qc = useQueryClient();
   return useMutation<TransitionResult, ApiError, string>({
     mutationKey: modelActionKeys.action(modelId, "deploy"),
-    mutationFn: (reason) => deployModel(modelId, "production", reason),
+    mutationFn: (reason) => deployModel(modelId, "production", reason, expected),
     onSettled: () => invalidateModels(qc, [modelId]),
   });
 }

@@ -23,6 +23,7 @@ import {
 } from "../api";
 import type { AbTest } from "../bindings/AbTest";
 import type { AuditReport } from "../bindings/AuditReport";
+import type { Expected } from "../bindings/Expected";
 import type { ExportResult } from "../bindings/ExportResult";
 import type { ImportPlan } from "../bindings/ImportPlan";
 import type { ImportRequest } from "../bindings/ImportRequest";
@@ -59,20 +60,24 @@ export type ModelAction = "deploy" | "promote" | "rollback" | "test" | "archive"
 export type SimpleModelAction = Exclude<ModelAction, "rollback">;
 
 const actionFns = {
-  deploy: (id: string) => deployModel(id, "production"),
+  deploy: (id: string, expected?: Expected) => deployModel(id, "production", undefined, expected),
   promote: promoteModel,
   test: runTests,
   archive: archiveModel,
-} satisfies Record<SimpleModelAction, (id: string) => Promise<unknown>>;
+} satisfies Record<SimpleModelAction, (id: string, expected?: Expected) => Promise<unknown>>;
 
 type ActionResult<A extends SimpleModelAction> = Awaited<ReturnType<(typeof actionFns)[A]>>;
 
-/** One lifecycle action on one model. Its mutation key lets the UI lock every action of that model while one runs. */
-export function useModelAction<A extends SimpleModelAction>(modelId: string, action: A) {
+/**
+ * One lifecycle action on one model. Its mutation key lets the UI lock every action of that model while one runs.
+ * `expected` is what the user saw of the model when they clicked: if another window or the CLI changed it since,
+ * Rust refuses with CONFLICT instead of acting on a state the user never saw.
+ */
+export function useModelAction<A extends SimpleModelAction>(modelId: string, action: A, expected?: Expected) {
   const qc = useQueryClient();
   return useMutation<ActionResult<A>, ApiError>({
     mutationKey: modelActionKeys.action(modelId, action),
-    mutationFn: () => actionFns[action](modelId) as Promise<ActionResult<A>>,
+    mutationFn: () => actionFns[action](modelId, expected) as Promise<ActionResult<A>>,
     // Refused calls may still mean our copy is stale, so refresh either way.
     onSettled: () => invalidateModels(qc, [modelId]),
   });
@@ -85,11 +90,11 @@ export interface RollbackTarget {
 }
 
 /** Rollback of one model, under the same mutation key family as the other actions (so they lock each other). */
-export function useRollback(modelId: string) {
+export function useRollback(modelId: string, expected?: Expected) {
   const qc = useQueryClient();
   return useMutation<RollbackResult, ApiError, RollbackTarget>({
     mutationKey: modelActionKeys.action(modelId, "rollback"),
-    mutationFn: (target) => rollbackModel({ modelId, ...target }),
+    mutationFn: (target) => rollbackModel({ modelId, ...target, ...(expected === undefined ? {} : { expected }) }),
     onSettled: () => invalidateModels(qc, [modelId]),
   });
 }

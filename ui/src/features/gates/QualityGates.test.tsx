@@ -206,7 +206,12 @@ describe("quality gates: deploying past a blocked gate", () => {
     await user.click(within(gate).getByRole("button", { name: "Deploy with override" }));
     await waitFor(() => expect(backend.callsOf("deploy_model")).toHaveLength(2));
     expect(backend.callsOf("deploy_model")[1]?.args).toEqual({
-      request: { modelId: "model-2", targetEnv: "production", overrideReason: "hotfix for incident 42" },
+      request: {
+        modelId: "model-2",
+        targetEnv: "production",
+        overrideReason: "hotfix for incident 42",
+        expected: { status: model2.status, version: model2.version },
+      },
     });
     expect(await within(toasts()).findByText(`${model2.name} deployed to production (gate overridden)`)).toBeInTheDocument();
     expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();

@@ -22,6 +22,9 @@ async function openDetails(name: string) {
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 
+/** What the page sends as the state the user saw when acting on `m` (a stale one is refused as CONFLICT). */
+const seen = (m: { status: string; version: string }) => ({ status: m.status, version: m.version });
+
 describe("model actions", () => {
   it("Deploy to production asks first, then sends deploy_model with targetEnv production", async () => {
     const backend = mockBackend({ deploy_model: transition(model2, "staging", "production") });
@@ -35,7 +38,7 @@ describe("model actions", () => {
     await user.click(within(confirm).getByRole("button", { name: "Deploy to production" }));
     await waitFor(() => expect(backend.callsOf("deploy_model")).toHaveLength(1));
     expect(backend.callsOf("deploy_model")[0]?.args).toEqual({
-      request: { modelId: "model-2", targetEnv: "production" },
+      request: { modelId: "model-2", targetEnv: "production", expected: seen(model2) },
     });
     expect(await within(toasts()).findByText(`${model2.name} deployed to production`)).toBeInTheDocument();
     expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
@@ -57,7 +60,7 @@ describe("model actions", () => {
     const { user, dialog } = await openDetails(model3.name);
     await user.click(within(dialog).getByRole("button", { name: "Promote to Staging" }));
     await waitFor(() => expect(backend.callsOf("promote_model")).toHaveLength(1));
-    expect(backend.callsOf("promote_model")[0]?.args).toEqual({ request: { modelId: "model-3" } });
+    expect(backend.callsOf("promote_model")[0]?.args).toEqual({ request: { modelId: "model-3", expected: seen(model3) } });
     expect(await within(toasts()).findByText(`${model3.name} promoted to staging`)).toBeInTheDocument();
   });
 
@@ -88,7 +91,7 @@ describe("model actions", () => {
     await user.click(within(confirm).getByRole("button", { name: "Roll back" }));
     await waitFor(() => expect(backend.callsOf("rollback_model")).toHaveLength(1));
     expect(backend.callsOf("rollback_model")[0]?.args).toEqual({
-      request: { modelId: "model-1", toVersion: "2.0.9", reason: "Error rate spiked" },
+      request: { modelId: "model-1", toVersion: "2.0.9", reason: "Error rate spiked", expected: seen(model1) },
     });
     expect(await within(toasts()).findByText(`${model1.name} rolled back 2.1.0 → 2.0.9`)).toBeInTheDocument();
     expect(screen.queryByRole("dialog", { name: `Roll back ${model1.name}` })).not.toBeInTheDocument();
@@ -109,7 +112,9 @@ describe("model actions", () => {
     await user.selectOptions(within(confirm).getByRole("combobox", { name: "Roll back to" }), "2.0.0");
     await user.click(within(confirm).getByRole("button", { name: "Roll back" }));
     await waitFor(() => expect(backend.callsOf("rollback_model")).toHaveLength(1));
-    expect(backend.callsOf("rollback_model")[0]?.args).toEqual({ request: { modelId: "model-1", toVersion: "2.0.0" } });
+    expect(backend.callsOf("rollback_model")[0]?.args).toEqual({
+      request: { modelId: "model-1", toVersion: "2.0.0", expected: seen(model1) },
+    });
   });
 
   it("a development model's default target, registered before and never deployed, is left to Rust's default", async () => {
@@ -128,7 +133,7 @@ describe("model actions", () => {
     expect(within(select).getByRole("option", { name: "2.9.0 (registered before 3.0.0)" })).toBeInTheDocument();
     await user.click(within(confirm).getByRole("button", { name: "Roll back" }));
     await waitFor(() => expect(backend.callsOf("rollback_model")).toHaveLength(1));
-    expect(backend.callsOf("rollback_model")[0]?.args).toEqual({ request: { modelId: "model-3" } });
+    expect(backend.callsOf("rollback_model")[0]?.args).toEqual({ request: { modelId: "model-3", expected: seen(dev) } });
   });
 
   it("cancelling the rollback dialog calls nothing", async () => {
@@ -163,7 +168,7 @@ describe("model actions", () => {
     const { user, dialog } = await openDetails(model2.name);
     await user.click(within(dialog).getByRole("button", { name: "Run Tests" }));
     await waitFor(() => expect(backend.callsOf("run_tests")).toHaveLength(1));
-    expect(backend.callsOf("run_tests")[0]?.args).toEqual({ request: { modelId: "model-2" } });
+    expect(backend.callsOf("run_tests")[0]?.args).toEqual({ request: { modelId: "model-2", expected: seen(model2) } });
 
     const result = (await within(dialog).findByRole("heading", { name: "Latest test result" })).closest(".test-run");
     expect(result).not.toBeNull();
@@ -186,7 +191,7 @@ describe("model actions", () => {
     expect(backend.callsOf("archive_model")).toHaveLength(0);
     await user.click(within(confirm).getByRole("button", { name: "Archive model" }));
     await waitFor(() => expect(backend.callsOf("archive_model")).toHaveLength(1));
-    expect(backend.callsOf("archive_model")[0]?.args).toEqual({ request: { modelId: "model-3" } });
+    expect(backend.callsOf("archive_model")[0]?.args).toEqual({ request: { modelId: "model-3", expected: seen(model3) } });
     expect(await within(toasts()).findByText(`${model3.name} archived`)).toBeInTheDocument();
   });
 

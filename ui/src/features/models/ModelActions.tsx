@@ -53,12 +53,15 @@ export function ModelActions({ model, abTests, versions, onTested }: ModelAction
   const [gateBlocked, setGateBlocked] = useState<string | null>(null);
   const busy = useIsMutating({ mutationKey: modelActionKeys.model(model.id) }) > 0;
 
-  const deploy = useModelAction(model.id, "deploy");
-  const deployOverride = useDeployOverride(model.id);
-  const promote = useModelAction(model.id, "promote");
-  const rollback = useRollback(model.id);
-  const test = useModelAction(model.id, "test");
-  const archive = useModelAction(model.id, "archive");
+  // What the user sees of the model: an action on a row another window or the CLI has changed since is
+  // refused (CONFLICT) rather than applied to a state the user never saw.
+  const seen = { status: model.status, version: model.version };
+  const deploy = useModelAction(model.id, "deploy", seen);
+  const deployOverride = useDeployOverride(model.id, seen);
+  const promote = useModelAction(model.id, "promote", seen);
+  const rollback = useRollback(model.id, seen);
+  const test = useModelAction(model.id, "test", seen);
+  const archive = useModelAction(model.id, "archive", seen);
 
   const fail = (action: ModelAction) => (error: Error) => toast.error(`${ACTION_LABEL[action]} failed`, error.message);
 
