@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   "GATE_BLOCKED",
   "SCHEMA_TOO_NEW",
   "CORRUPT_DATABASE",
+  "READ_ONLY",
+  "DISK_FULL",
   "IO",
   "INTERNAL",
 ] as const satisfies readonly ErrorCode[];
