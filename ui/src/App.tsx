@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
-import { Boxes, FileInput, History, PackagePlus, RefreshCw } from "lucide-react";
+import { Boxes, DatabaseBackup, FileInput, History, PackagePlus, RefreshCw } from "lucide-react";
 import { ApiError } from "./api";
 import type { Model } from "./bindings/Model";
 import { Button } from "./components/Button";
 import { Spinner } from "./components/Spinner";
 import { AbTestsPanel } from "./features/ab-tests/AbTestsPanel";
+import { BackupsDialog } from "./features/backups/BackupsDialog";
 import { ExportButton } from "./features/export/ExportButton";
 import { ImportDialog } from "./features/import/ImportDialog";
 import { ModelDetailsModal } from "./features/models/ModelDetailsModal";
@@ -49,6 +50,7 @@ function RegistryApp() {
   const [open, setOpen] = useState<Model | null>(null);
   const [registering, setRegistering] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [backingUp, setBackingUp] = useState(false);
   const fetching =
     useIsFetching({ queryKey: modelKeys.pages() }) +
       useIsFetching({ queryKey: summaryKeys.all }) +
@@ -113,6 +115,9 @@ function RegistryApp() {
           <Button icon={<FileInput size={16} aria-hidden="true" />} aria-haspopup="dialog" onClick={() => setImporting(true)}>
             Import legacy data
           </Button>
+          <Button icon={<DatabaseBackup size={16} aria-hidden="true" />} aria-haspopup="dialog" onClick={() => setBackingUp(true)}>
+            Backups
+          </Button>
           <Button
             variant="primary"
             icon={<PackagePlus size={16} aria-hidden="true" />}
@@ -168,6 +173,7 @@ function RegistryApp() {
         <RegisterDialog mode={{ kind: "model" }} onClose={() => setRegistering(false)} onRegistered={(r) => setOpen(r.model)} />
       ) : null}
       {importing ? <ImportDialog onClose={() => setImporting(false)} /> : null}
+      {backingUp ? <BackupsDialog onClose={() => setBackingUp(false)} /> : null}
     </div>
   );
 }
