@@ -195,7 +195,12 @@ export function RecoveryScreen({ status, problem }: { status: RegistryStatus; pr
           </div>
         ) : null}
 
-        {kind === "schema-too-new" ? <p className="recovery-secondary-note muted">If you can&apos;t update:</p> : null}
+        {kind === "schema-too-new" ? (
+          <p className="recovery-secondary-note muted">
+            If you can&apos;t update, restore an older backup or start a new registry. This file is moved aside, not
+            deleted, so the newer ModelOps can still open it.
+          </p>
+        ) : null}
         {restoreSection}
         {startNewSection}
 
@@ -268,7 +273,7 @@ function RestoreWhat({ choice }: { choice: RestoreChoice }) {
 function advice(kind: ProblemKind, dataDir: string): ReactNode {
   switch (kind) {
     case "schema-too-new":
-      return <strong>Update ModelOps to open it.</strong>;
+      return <strong className="recovery-advice-main">Update ModelOps to open it.</strong>;
     case "read-only":
       return (
         <>
