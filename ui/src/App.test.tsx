@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
+import { registryProblem, statusWithProblem } from "./test/fixtures";
 import { mockBackend, renderApp } from "./test/render";
 
 describe("App", () => {
@@ -75,6 +76,27 @@ describe("App", () => {
       expect(backend.callsOf("list_frameworks")).toHaveLength(2);
     });
     expect(backend.queries()[1]).toEqual(backend.queries()[0]);
+  });
+
+  it("asks for the registry's status first, and shows the recovery screen instead of the table when it has a problem", async () => {
+    const problem = registryProblem("corrupt");
+    const backend = mockBackend({ get_registry_status: () => statusWithProblem(problem) });
+    renderApp();
+    const recovery = await screen.findByTestId("recovery-screen");
+    expect(within(recovery).getByRole("heading", { level: 1, name: "The registry file is damaged" })).toBeInTheDocument();
+    expect(screen.queryByRole("table", { name: "Models" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "ModelOps", level: 1 })).not.toBeInTheDocument();
+    expect(backend.calls[0]?.cmd).toBe("get_registry_status");
+    expect(backend.callsOf("query_models")).toHaveLength(0);
+    expect(backend.callsOf("get_summary")).toHaveLength(0);
+  });
+
+  it("shows the app when the registry opened", async () => {
+    const backend = mockBackend();
+    renderApp();
+    expect(await screen.findByRole("table", { name: "Models" })).toBeInTheDocument();
+    expect(screen.queryByTestId("recovery-screen")).not.toBeInTheDocument();
+    expect(backend.calls[0]?.cmd).toBe("get_registry_status");
   });
 
   it("shows a full-page error, without retry, when the registry schema is too new", async () => {

@@ -1,10 +1,12 @@
 import { useState } from "react";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
-import { Boxes, FileInput, History, PackagePlus, RefreshCw } from "lucide-react";
+import { Boxes, DatabaseBackup, FileInput, History, PackagePlus, RefreshCw } from "lucide-react";
 import { ApiError } from "./api";
 import type { Model } from "./bindings/Model";
 import { Button } from "./components/Button";
+import { Spinner } from "./components/Spinner";
 import { AbTestsPanel } from "./features/ab-tests/AbTestsPanel";
+import { BackupsDialog } from "./features/backups/BackupsDialog";
 import { ExportButton } from "./features/export/ExportButton";
 import { ImportDialog } from "./features/import/ImportDialog";
 import { ModelDetailsModal } from "./features/models/ModelDetailsModal";
@@ -13,12 +15,33 @@ import { ModelsToolbar } from "./features/models/ModelsToolbar";
 import { RegisterDialog } from "./features/register/RegisterDialog";
 import { TIMELINE_HEADING_ID, TIMELINE_SECTION_ID, TimelinePanel } from "./features/timeline/TimelinePanel";
 import { useModelView, viewHash, DEFAULT_VIEW } from "./features/models/view";
+import { RecoveryScreen } from "./features/recovery/RecoveryScreen";
 import { StartupError } from "./features/startup/StartupError";
 import { SummaryCards } from "./features/summary/SummaryCards";
 import { formatNumber, relative, utc } from "./lib/format";
-import { abTestKeys, modelKeys, summaryKeys, timelineKeys, useModelHead, useSummary } from "./queries";
+import { abTestKeys, modelKeys, summaryKeys, timelineKeys, useModelHead, useRegistryStatus, useSummary } from "./queries";
 
+/**
+ * Asks whether the registry opened before anything else: when it did not, the recovery screen takes the whole
+ * page, since every other view would only repeat the same failure.
+ */
 export function App() {
+  const status = useRegistryStatus();
+  if (status.isPending) {
+    return (
+      <main className="fullpage-error" aria-label="ModelOps">
+        <Spinner label="Opening the registry…" />
+      </main>
+    );
+  }
+  // A failed status call (not a failed registry) says nothing about the registry: the app loads, and its own
+  // startup error shows if the registry doesn't answer either.
+  const problem = status.data?.problem;
+  if (status.data && problem) return <RecoveryScreen status={status.data} problem={problem} />;
+  return <RegistryApp />;
+}
+
+function RegistryApp() {
   const qc = useQueryClient();
   const viewState = useModelView();
   const { view } = viewState;
@@ -27,6 +50,7 @@ export function App() {
   const [open, setOpen] = useState<Model | null>(null);
   const [registering, setRegistering] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [backingUp, setBackingUp] = useState(false);
   const fetching =
     useIsFetching({ queryKey: modelKeys.pages() }) +
       useIsFetching({ queryKey: summaryKeys.all }) +
@@ -91,6 +115,9 @@ export function App() {
           <Button icon={<FileInput size={16} aria-hidden="true" />} aria-haspopup="dialog" onClick={() => setImporting(true)}>
             Import legacy data
           </Button>
+          <Button icon={<DatabaseBackup size={16} aria-hidden="true" />} aria-haspopup="dialog" onClick={() => setBackingUp(true)}>
+            Backups
+          </Button>
           <Button
             variant="primary"
             icon={<PackagePlus size={16} aria-hidden="true" />}
@@ -146,6 +173,7 @@ export function App() {
         <RegisterDialog mode={{ kind: "model" }} onClose={() => setRegistering(false)} onRegistered={(r) => setOpen(r.model)} />
       ) : null}
       {importing ? <ImportDialog onClose={() => setImporting(false)} /> : null}
+      {backingUp ? <BackupsDialog onClose={() => setBackingUp(false)} /> : null}
     </div>
   );
 }

@@ -3,6 +3,13 @@ import { open, save } from "@tauri-apps/plugin-dialog";
 import type { AbTest } from "../bindings/AbTest";
 import type { AbTestAnalysis } from "../bindings/AbTestAnalysis";
 import type { AuditReport } from "../bindings/AuditReport";
+import type { BackupInfo } from "../bindings/BackupInfo";
+import type { BackupList } from "../bindings/BackupList";
+import type { BackupSettings } from "../bindings/BackupSettings";
+import type { BackupSettingsRequest } from "../bindings/BackupSettingsRequest";
+import type { RegistryStatus } from "../bindings/RegistryStatus";
+import type { RestoreRequest } from "../bindings/RestoreRequest";
+import type { RestoreResult } from "../bindings/RestoreResult";
 import type { ProductionAt } from "../bindings/ProductionAt";
 import type { ProductionAtQuery } from "../bindings/ProductionAtQuery";
 import type { RegisterModelRequest } from "../bindings/RegisterModelRequest";
@@ -223,6 +230,54 @@ export function pickAbResultsFile(): Promise<string | null> {
       filters: [{ name: "A/B results", extensions: ["json", "csv"] }],
       multiple: false,
       directory: false,
+    }),
+  );
+}
+
+/** Where the registry lives and, when it could not be opened, why: the page asks this before anything else. */
+export const getRegistryStatus = () => call<RegistryStatus>("get_registry_status");
+
+/** Opens a registry that had failed again (after the user made its folder writable or freed disk space). */
+export const retryOpenRegistry = () => call<RegistryStatus>("retry_open_registry");
+
+/**
+ * Moves the damaged registry file (with its -wal and -shm) aside as `registry.sqlite3.damaged-<UTC time>`, never
+ * deleting it, and starts a new registry with the demo models. CONFLICT when the file is not the problem.
+ */
+export const startNewRegistry = () => call<RegistryStatus>("start_new_registry");
+
+/** The backups, newest first; answers even when the registry could not be opened. */
+export const listBackups = () => call<BackupList>("list_backups");
+
+/** A manual backup: never pruned. */
+export const backupNow = () => call<BackupInfo>("backup_now");
+
+/** The most automatic backups save_backup_settings accepts to keep (the least is 1). */
+export const MAX_BACKUP_KEEP = 1000;
+
+/** How many automatic backups (daily, pre-migration, pre-restore) to keep; INVALID_INPUT outside 1..=1000. */
+export const saveBackupSettings = (request: BackupSettingsRequest) =>
+  call<BackupSettings>("save_backup_settings", { request: { ...request } });
+
+/**
+ * Replaces the registry with a backup file, validated first (a bad file changes nothing). An open registry is
+ * backed up first (`safetyBackup`); one that could not be opened is moved aside (`movedAside`).
+ */
+export const restoreBackup = (request: RestoreRequest) =>
+  call<RestoreResult>("restore_backup", { request: { ...request } });
+
+/** Shows the backups folder in the system's file manager; resolves to its path. */
+export const openBackupsFolder = () => call<string>("open_backups_folder");
+
+/** The native open dialog for a registry backup, starting in `defaultDir`. Resolves to its path, or null if cancelled. */
+export function pickBackupFile(defaultDir?: string): Promise<string | null> {
+  return normalize(
+    open({
+      title: "Choose a registry backup",
+      filters: [{ name: "ModelOps registry", extensions: ["sqlite3", "sqlite", "db"] }],
+      multiple: false,
+      directory: false,
+      ...(defaultDir ? { defaultPath: defaultDir } : {}),
     }),
   );
 }

@@ -9,6 +9,8 @@ interface ModalProps {
   children: ReactNode;
   className?: string;
   role?: "dialog" | "alertdialog";
+  /** For the end-to-end tests, which find dialogs by it. */
+  testId?: string;
 }
 
 /**
@@ -16,7 +18,7 @@ interface ModalProps {
  * Mount it to open, unmount it to close; focus goes back to whatever had it before. An element marked
  * `data-autofocus` gets the focus when the dialog opens (otherwise the browser picks the first focusable one).
  */
-export function Modal({ labelledBy, describedBy, onClose, children, className, role }: ModalProps) {
+export function Modal({ labelledBy, describedBy, onClose, children, className, role, testId }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const onCloseRef = useRef(onClose);
   const toastHostRef = useRef<HTMLDivElement>(null);
@@ -53,6 +55,7 @@ export function Modal({ labelledBy, describedBy, onClose, children, className, r
       aria-labelledby={labelledBy}
       aria-describedby={describedBy}
       role={role}
+      data-testid={testId}
       onClick={(e) => {
         // A click on the backdrop lands on the <dialog> itself.
         if (e.target === e.currentTarget) {

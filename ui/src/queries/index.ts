@@ -2,3 +2,4 @@ export * from "./keys";
 export * from "./queries";
 export * from "./mutations";
 export * from "./gates";
+export * from "./backups";

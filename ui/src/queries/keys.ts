@@ -82,3 +82,14 @@ export const modelActionKeys = {
   model: (modelId: string) => [...modelActionKeys.all, modelId] as const,
   action: (modelId: string, action: string) => [...modelActionKeys.model(modelId), action] as const,
 };
+
+/** The registry file itself: whether it opened. Every other key depends on it, so nothing else lives under it. */
+export const registryKeys = {
+  all: ["registry"] as const,
+  status: () => [...registryKeys.all, "status"] as const,
+};
+
+export const backupKeys = {
+  all: ["backups"] as const,
+  list: () => [...backupKeys.all, "list"] as const,
+};

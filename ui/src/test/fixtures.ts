@@ -2,6 +2,12 @@
 import type { AbAnalysis } from "../bindings/AbAnalysis";
 import type { AbTest } from "../bindings/AbTest";
 import type { AbTestAnalysis } from "../bindings/AbTestAnalysis";
+import type { BackupInfo } from "../bindings/BackupInfo";
+import type { BackupList } from "../bindings/BackupList";
+import type { ErrorCode } from "../bindings/ErrorCode";
+import type { ProblemKind } from "../bindings/ProblemKind";
+import type { RegistryProblem } from "../bindings/RegistryProblem";
+import type { RegistryStatus } from "../bindings/RegistryStatus";
 import type { Model } from "../bindings/Model";
 import type { ModelDetails } from "../bindings/ModelDetails";
 import type { ModelList } from "../bindings/ModelList";
@@ -413,3 +419,71 @@ export function metricHistory(model: Model): MetricHistory {
   );
   return { modelId: model.id, points, total: points.length, limit: 3000, latestByVersion };
 }
+
+export const DATA_DIR = "/home/ana/.local/share/com.modelops.app";
+export const REGISTRY_PATH = `${DATA_DIR}/registry.sqlite3`;
+export const BACKUPS_DIR = `${DATA_DIR}/backups`;
+
+/** What get_registry_status answers for a registry that opened. */
+export const registryStatus: RegistryStatus = {
+  dataDir: DATA_DIR,
+  registryPath: REGISTRY_PATH,
+  backupsDir: BACKUPS_DIR,
+  schemaVersion: 6,
+};
+
+/** A registry that could not be opened, because of `kind` (the other fields as Rust fills them for it). */
+export function registryProblem(kind: ProblemKind, over: Partial<RegistryProblem> = {}): RegistryProblem {
+  const fileIsTheProblem = kind !== "read-only" && kind !== "disk-full" && kind !== "other";
+  const code: Record<ProblemKind, ErrorCode> = {
+    "not-sqlite": "CORRUPT_DATABASE",
+    truncated: "CORRUPT_DATABASE",
+    corrupt: "CORRUPT_DATABASE",
+    "foreign-database": "CORRUPT_DATABASE",
+    "schema-too-new": "SCHEMA_TOO_NEW",
+    "read-only": "READ_ONLY",
+    "disk-full": "DISK_FULL",
+    other: "IO",
+  };
+  return {
+    kind,
+    code: code[kind],
+    message: `Rust's message for ${kind}: ${REGISTRY_PATH} could not be opened.`,
+    path: REGISTRY_PATH,
+    fileExists: true,
+    canMoveAside: fileIsTheProblem,
+    ...over,
+  };
+}
+
+export const statusWithProblem = (problem: RegistryProblem): RegistryStatus => {
+  const { schemaVersion: _open, ...rest } = registryStatus;
+  return { ...rest, problem };
+};
+
+export const manualBackup: BackupInfo = {
+  fileName: "registry-20261126T091500Z-manual.sqlite3",
+  path: `${BACKUPS_DIR}/registry-20261126T091500Z-manual.sqlite3`,
+  createdAt: "2026-11-26T09:15:00Z",
+  reason: "manual",
+  sizeBytes: 245_760,
+};
+
+export const dailyBackup: BackupInfo = {
+  fileName: "registry-20261125T080000Z-daily.sqlite3",
+  path: `${BACKUPS_DIR}/registry-20261125T080000Z-daily.sqlite3`,
+  createdAt: "2026-11-25T08:00:00Z",
+  reason: "daily",
+  sizeBytes: 1_536_000,
+};
+
+export const preMigrationBackup: BackupInfo = {
+  fileName: "registry-20261120T120000Z-pre-migration.sqlite3",
+  path: `${BACKUPS_DIR}/registry-20261120T120000Z-pre-migration.sqlite3`,
+  createdAt: "2026-11-20T12:00:00Z",
+  reason: "pre-migration",
+  sizeBytes: 1_200_000,
+};
+
+/** What list_backups answers: newest first. */
+export const backupList: BackupList = { dir: BACKUPS_DIR, keep: 10, backups: [manualBackup, dailyBackup, preMigrationBackup] };

@@ -11,7 +11,7 @@ import type { ModelPage } from "../bindings/ModelPage";
 import type { ModelView } from "../bindings/ModelView";
 import type { Status } from "../bindings/Status";
 import type { TimelineQuery } from "../bindings/TimelineQuery";
-import { abortedAbTest, analysisOf, bWinsAnalysis, defaultSuite, details, metricHistory, modelList, runningAbTest, seedModels, summary, timelinePage } from "./fixtures";
+import { abortedAbTest, analysisOf, backupList, bWinsAnalysis, defaultSuite, details, metricHistory, modelList, registryStatus, runningAbTest, seedModels, summary, timelinePage } from "./fixtures";
 
 export interface IpcCall {
   cmd: string;
@@ -83,6 +83,8 @@ export function mockBackend(
   const abTests = opts.abTests ?? [runningAbTest, abortedAbTest];
   const calls: IpcCall[] = [];
   const defaults: Record<string, Handler> = {
+    get_registry_status: () => registryStatus,
+    list_backups: () => backupList,
     list_models: () => modelList(models),
     query_models: (args) => queryPage(models, (args as { request: ModelQuery }).request),
     list_frameworks: () => {

@@ -1,0 +1,250 @@
+import { useId, useState, type FormEvent } from "react";
+import { DatabaseBackup, FileSearch, FolderOpen } from "lucide-react";
+import { MAX_BACKUP_KEEP, pickBackupFile } from "../../api";
+import { Button } from "../../components/Button";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Modal } from "../../components/Modal";
+import { useToast } from "../../components/Toast";
+import { useBackupNow, useBackups, useOpenBackupsFolder, useRestoreBackup, useSaveBackupSettings } from "../../queries";
+import { BackupRows } from "./BackupRows";
+import { choiceName, fileNameOf, modelCount, parseKeep, type RestoreChoice } from "./backups";
+
+interface Failure {
+  title: string;
+  message: string;
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The registry's backups while it runs: where they are, make one now, restore one (after a safety backup of
+ * the current state, so a restore can itself be undone), and how many automatic ones to keep.
+ */
+export function BackupsDialog({ onClose }: { onClose: () => void }) {
+  const toast = useToast();
+  const titleId = useId();
+  const backups = useBackups();
+  const backupNow = useBackupNow();
+  const restore = useRestoreBackup();
+  const openFolder = useOpenBackupsFolder();
+  const [confirming, setConfirming] = useState<RestoreChoice | null>(null);
+  const [picking, setPicking] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+
+  const list = backups.data;
+  const busy = picking || restore.isPending || backupNow.isPending;
+
+  const runBackupNow = () => {
+    setFailure(null);
+    backupNow.mutate(undefined, {
+      onSuccess: (b) => toast.success("Backup saved", b.fileName),
+      onError: (err) => setFailure({ title: "The backup wasn't made", message: err.message }),
+    });
+  };
+
+  const runRestore = (choice: RestoreChoice) => {
+    setFailure(null);
+    restore.mutate(choice.path, {
+      onSuccess: (r) => {
+        toast.success(
+          `Restored ${modelCount(r)} from ${fileNameOf(r.restoredFrom)}.`,
+          r.safetyBackup ? `The previous state was saved as ${r.safetyBackup.fileName}.` : undefined,
+        );
+        onClose();
+      },
+      onError: (err) => setFailure({ title: "The backup couldn't be restored", message: err.message }),
+    });
+  };
+
+  const chooseFile = async () => {
+    setFailure(null);
+    setPicking(true);
+    try {
+      const path = await pickBackupFile(list?.dir);
+      // null: the user cancelled the dialog.
+      if (path !== null) setConfirming({ path });
+    } catch (err) {
+      setFailure({ title: "Couldn't open the file dialog", message: messageOf(err) });
+    } finally {
+      setPicking(false);
+    }
+  };
+
+  const showFolder = () => {
+    setFailure(null);
+    openFolder.mutate(undefined, {
+      onError: (err) => setFailure({ title: "Couldn't open the backups folder", message: err.message }),
+    });
+  };
+
+  return (
+    <Modal labelledBy={titleId} onClose={onClose} className="modal-form-dialog modal-backups" testId="backups-dialog">
+        <header className="modal-header">
+          <div>
+            <h2 id={titleId} className="modal-title">
+              Backups
+            </h2>
+            <p className="modal-subtitle">
+              Copies of the whole registry. ModelOps makes one a day, and before every migration and restore.
+            </p>
+          </div>
+          <Button
+            variant="primary"
+            icon={<DatabaseBackup size={16} aria-hidden="true" />}
+            busy={backupNow.isPending}
+            disabled={busy}
+            data-autofocus
+            onClick={runBackupNow}
+          >
+            Back up now
+          </Button>
+        </header>
+
+        <div className="modal-body">
+          <div className="backups-where">
+            <p>
+              <span className="muted small">Backups are kept in</span>
+              <span className="mono selectable">{list?.dir ?? "…"}</span>
+            </p>
+            <Button size="sm" icon={<FolderOpen size={14} aria-hidden="true" />} busy={openFolder.isPending} onClick={showFolder}>
+              Open folder
+            </Button>
+          </div>
+
+          {failure ? (
+            <div className="import-error" role="alert">
+              <p className="import-error-title">{failure.title}</p>
+              <p className="import-error-message">{failure.message}</p>
+            </div>
+          ) : null}
+
+          <section className="backups-section" aria-labelledby={`${titleId}-list`}>
+            <div className="backups-section-head">
+              <h3 id={`${titleId}-list`}>Restore</h3>
+              <Button size="sm" icon={<FileSearch size={14} aria-hidden="true" />} busy={picking} disabled={busy} onClick={() => void chooseFile()}>
+                Restore from file…
+              </Button>
+            </div>
+            {backups.isPending ? (
+              <p className="muted small">Looking for backups…</p>
+            ) : backups.isError ? (
+              <p className="inline-error small" role="alert">
+                Couldn&apos;t list the backups: {backups.error.message}
+              </p>
+            ) : backups.data.backups.length === 0 ? (
+              <p className="muted">No backups yet. Back up now to make the first one.</p>
+            ) : (
+              <BackupRows
+                label="Backups"
+                backups={backups.data.backups}
+                disabled={busy}
+                restoringPath={restore.isPending ? restore.variables : undefined}
+                onRestore={(backup) => setConfirming({ path: backup.path, backup })}
+              />
+            )}
+          </section>
+
+          {list ? <KeepSetting keep={list.keep} /> : null}
+        </div>
+
+        <div className="modal-footer">
+          <Button onClick={onClose} disabled={restore.isPending}>
+            Close
+          </Button>
+        </div>
+
+      {confirming ? (
+        <ConfirmDialog
+          title="Restore this backup?"
+          confirmLabel="Restore backup"
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            const choice = confirming;
+            setConfirming(null);
+            runRestore(choice);
+          }}
+        >
+          <p>
+            Replace the current registry with {confirming.backup ? choiceName(confirming) : <span className="mono">{choiceName(confirming)}</span>}?
+            The current registry is backed up first, so you can undo this.
+          </p>
+          {confirming.backup ? null : <p className="muted mono small">{confirming.path}</p>}
+        </ConfirmDialog>
+      ) : null}
+    </Modal>
+  );
+}
+
+/** How many automatic backups to keep: checked here (1 to 1000) before Rust checks it again. */
+function KeepSetting({ keep }: { keep: number }) {
+  const toast = useToast();
+  const save = useSaveBackupSettings();
+  const id = useId();
+  // null until edited: the input shows the saved number, and follows it when it changes elsewhere.
+  const [text, setText] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const value = text ?? String(keep);
+  const shownProblem = problem ?? (save.error?.code === "INVALID_INPUT" ? save.error.message : null);
+  const otherError = save.error && save.error.code !== "INVALID_INPUT" ? save.error : null;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = parseKeep(value, MAX_BACKUP_KEEP);
+    if ("problem" in parsed) {
+      save.reset();
+      setProblem(parsed.problem);
+      return;
+    }
+    setProblem(null);
+    save.mutate(parsed.keep, {
+      onSuccess: (s) => {
+        setText(null);
+        toast.success(`Keeping the last ${s.keep} automatic backups`);
+      },
+    });
+  };
+
+  return (
+    <form className="backups-section backups-keep" onSubmit={submit} noValidate aria-labelledby={`${id}-head`}>
+      <h3 id={`${id}-head`}>Automatic backups</h3>
+      <div className="backups-keep-row">
+        <span id={`${id}-before`}>Keep the last</span>
+        <input
+          id={`${id}-keep`}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={MAX_BACKUP_KEEP}
+          step={1}
+          value={value}
+          aria-labelledby={`${id}-before ${id}-after`}
+          aria-describedby={`${id}-which ${id}-hint${shownProblem ? ` ${id}-error` : ""}`}
+          aria-invalid={shownProblem ? true : undefined}
+          onChange={(e) => {
+            setText(e.target.value);
+            setProblem(null);
+            save.reset();
+          }}
+        />
+        <span id={`${id}-after`}>automatic backups</span>
+        <span id={`${id}-which`}>(daily, before migrations and restores).</span>
+        <Button type="submit" size="sm" busy={save.isPending}>
+          Save
+        </Button>
+      </div>
+      <p id={`${id}-hint`} className="field-hint">
+        Backups you make are never deleted automatically.
+      </p>
+      {shownProblem ? (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {shownProblem}
+        </p>
+      ) : null}
+      {otherError ? (
+        <p className="inline-error small" role="alert">
+          Couldn&apos;t save: {otherError.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}
