@@ -15,7 +15,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # --- system packages (Debian/Ubuntu) --------------------------------------------------------------------
 build_pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
             libayatana-appindicator3-dev librsvg2-dev pkg-config)
-test_pkgs=(xvfb x11-utils webkit2gtk-driver xdotool imagemagick librsvg2-bin procps)
+test_pkgs=(xvfb x11-utils webkit2gtk-driver xdotool imagemagick librsvg2-bin procps dbus util-linux)
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
 

@@ -885,3 +885,42 @@ fn a_full_disk_refuses_the_change_and_the_registry_stays_whole() {
         "every acknowledged model, and no other"
     );
 }
+
+#[test]
+fn backup_list_and_restore_from_the_command_line() {
+    let cli = Cli::new();
+    let out = cli.ok(&["backup"]);
+    assert!(out.starts_with("Backed up to "), "{out}");
+    let list: modelops_core::backup::BackupList = cli.json(&["backups"]);
+    assert_eq!(list.backups.len(), 1);
+    let backup = list.backups[0].path.clone();
+    cli.ok(&["promote", "model-3"]);
+    let out = cli.ok(&["restore", &backup]);
+    assert!(out.contains("Restored 4 models"), "{out}");
+    assert!(out.contains("The registry as it was is in"), "{out}");
+    let shown: ModelDetails = cli.json(&["show", "model-3"]);
+    assert_eq!(
+        shown.model.status,
+        Status::Development,
+        "the promotion was undone"
+    );
+
+    // A file that is not a backup is refused, and nothing changes.
+    let bogus = cli.data_dir().join("notes.txt");
+    std::fs::write(&bogus, "hello").unwrap();
+    let before = std::fs::read(cli.db_path()).unwrap();
+    let err = cli.fails(&["restore", bogus.to_str().unwrap()], 1);
+    assert!(err.contains("error[CORRUPT_DATABASE]"), "{err}");
+    assert_eq!(std::fs::read(cli.db_path()).unwrap(), before);
+
+    // A damaged registry is moved aside and replaced by the backup.
+    std::fs::write(cli.db_path(), b"garbage").unwrap();
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", cli.db_path().display()));
+    }
+    cli.fails(&["list"], 1);
+    let out = cli.ok(&["restore", &backup]);
+    assert!(out.contains("The damaged registry was moved to"), "{out}");
+    let listed: ModelPage = cli.json(&["list"]);
+    assert_eq!(listed.total, 4);
+}

@@ -744,14 +744,26 @@ fn actions_decided_on_a_stale_view_are_refused_as_conflicts() {
     let seen = json!({ "status": details.model.status, "version": details.model.version });
     let stale = json!({ "status": "staging", "version": details.model.version });
     for (cmd, request) in [
-        ("promote_model", json!({ "modelId": "model-3", "expected": stale })),
-        ("archive_model", json!({ "modelId": "model-3", "expected": stale })),
-        ("run_tests", json!({ "modelId": "model-3", "expected": stale })),
+        (
+            "promote_model",
+            json!({ "modelId": "model-3", "expected": stale }),
+        ),
+        (
+            "archive_model",
+            json!({ "modelId": "model-3", "expected": stale }),
+        ),
+        (
+            "run_tests",
+            json!({ "modelId": "model-3", "expected": stale }),
+        ),
         (
             "deploy_model",
             json!({ "modelId": "model-3", "targetEnv": "staging", "expected": stale }),
         ),
-        ("rollback_model", json!({ "modelId": "model-3", "expected": stale })),
+        (
+            "rollback_model",
+            json!({ "modelId": "model-3", "expected": stale }),
+        ),
     ] {
         let msg = h.err(cmd, json!({ "request": request }), "CONFLICT");
         assert!(!msg.is_empty());

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Args as ClapArgs, Subcommand, ValueEnum};
 use modelops_core::import::ImportRequest;
+use modelops_core::recovery;
 use modelops_core::types::{
     DeployTarget, EventAction, Metrics, ModelFilter, ModelQuery, ModelView, ProductionAtQuery,
     RegisterModelRequest, RegisterVersionRequest, RollbackRequest, SortDir, SortKey,
@@ -144,6 +145,16 @@ pub enum Command {
         /// Show what would be created, updated or left unchanged, without writing anything
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Back the registry up now (into backups/ beside it; backups made this way are never pruned)
+    Backup,
+    /// List the registry's backups, newest first
+    Backups,
+    /// Replace the registry with a backup (checked first; the current registry is backed up first, or, if it
+    /// can't be opened, moved aside as registry.sqlite3.damaged-TIME)
+    Restore {
+        #[arg(value_name = "BACKUP_FILE")]
+        file: PathBuf,
     },
     /// Recompute the audit log's hash chain and report the first broken link (exit 4 if broken)
     VerifyAudit,
@@ -543,6 +554,11 @@ pub fn run(command: Command, data_dir: Option<PathBuf>, json: bool) -> i32 {
 /// Creates the data folder if needed and opens (creating, migrating, seeding) the registry in it, as the
 /// app does on start.
 fn open_registry(data_dir: Option<PathBuf>) -> Result<Registry, Failure> {
+    Ok(Registry::open(&registry_file(data_dir)?)?)
+}
+
+/// The registry file in `data_dir` (or the app's default folder), the folder created if needed.
+fn registry_file(data_dir: Option<PathBuf>) -> Result<PathBuf, Failure> {
     let dir = match data_dir {
         Some(dir) => dir,
         None => default_data_dir().ok_or_else(|| {
@@ -557,7 +573,7 @@ fn open_registry(data_dir: Option<PathBuf>) -> Result<Registry, Failure> {
         context: format!("Can't create the data folder {}", dir.display()),
         source: e,
     })?;
-    Ok(Registry::open(&registry_path(&dir))?)
+    Ok(registry_path(&dir))
 }
 
 /// `path` made absolute against the current directory (the core takes absolute paths only).
@@ -578,6 +594,20 @@ fn path_text(path: &Path) -> Result<String, Failure> {
 }
 
 fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result<i32, Failure> {
+    // A restore is also the way back from a registry that can't be opened: it must not need one.
+    if let Command::Restore { file } = &command {
+        let file = absolute(file)?;
+        let path = registry_file(data_dir)?;
+        let result = match Registry::open(&path) {
+            Ok(reg) => reg.restore_from(&file, chrono::Utc::now())?,
+            Err(e) if recovery::diagnose(&path, &e).can_move_aside => {
+                recovery::restore_damaged(&path, &file, chrono::Utc::now())?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        out.emit(&result, |w, r| output::restored(w, r))?;
+        return Ok(0);
+    }
     let reg = open_registry(data_dir)?;
     match command {
         Command::List(a) => {
@@ -749,6 +779,15 @@ fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result
             };
             out.emit(&plan, |w, p| output::import_plan(w, p, dry_run))?;
         }
+        Command::Backup => {
+            let info = reg.backup_now(chrono::Utc::now())?;
+            out.emit(&info, |w, b| writeln!(w, "Backed up to {}.", b.path))?;
+        }
+        Command::Backups => {
+            let list = reg.backups()?;
+            out.emit(&list, |w, l| output::backups(w, l))?;
+        }
+        Command::Restore { .. } => unreachable!("handled before the registry is opened"),
         Command::VerifyAudit => {
             let report = reg.verify_audit()?;
             out.emit(&report, |w, r| output::audit(w, r))?;

@@ -846,3 +846,47 @@ mod tests {
         assert_eq!(fraction_pct(f64::NAN, 1), DASH);
     }
 }
+
+pub fn backups(w: &mut dyn Write, l: &modelops_core::backup::BackupList) -> io::Result<()> {
+    use modelops_core::backup::BackupReason;
+    writeln!(
+        w,
+        "{} in {} (the newest {} automatic ones are kept; manual ones always):",
+        plural(l.backups.len() as u32, "backup", "backups"),
+        l.dir,
+        l.keep
+    )?;
+    for b in &l.backups {
+        let reason = match b.reason {
+            BackupReason::Manual => "manual",
+            BackupReason::Daily => "daily",
+            BackupReason::PreMigration => "before migration",
+            BackupReason::PreRestore => "before restore",
+        };
+        writeln!(
+            w,
+            "  {}  {:<16}  {:>10}  {}",
+            b.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            reason,
+            modelops_core::registry::format_size(i64::try_from(b.size_bytes).unwrap_or(i64::MAX)),
+            b.file_name
+        )?;
+    }
+    Ok(())
+}
+
+pub fn restored(w: &mut dyn Write, r: &modelops_core::backup::RestoreResult) -> io::Result<()> {
+    writeln!(
+        w,
+        "Restored {} from {}.",
+        plural(r.check.models as u32, "model", "models"),
+        r.restored_from
+    )?;
+    if let Some(safety) = &r.safety_backup {
+        writeln!(w, "The registry as it was is in {}.", safety.path)?;
+    }
+    if let Some(moved) = &r.moved_aside {
+        writeln!(w, "The damaged registry was moved to {moved}.")?;
+    }
+    Ok(())
+}

@@ -908,3 +908,196 @@ async fn ab_test_results_verdict_and_deploying_the_winner() {
     assert!(app.registry().verify_audit().expect("verify").ok);
     app.quit().await;
 }
+
+// ----- single instance -----
+
+/// A private D-Bus session bus: the single-instance plugin finds the running app through it (as on a
+/// desktop session), and no other test's app sees it.
+struct SessionBus {
+    pid: u32,
+    address: String,
+}
+
+impl SessionBus {
+    fn start() -> SessionBus {
+        let out = std::process::Command::new("dbus-daemon")
+            .args([
+                "--session",
+                "--fork",
+                "--nopidfile",
+                "--print-address=1",
+                "--print-pid=1",
+            ])
+            .output()
+            .expect("start dbus-daemon (package dbus)");
+        assert!(out.status.success(), "dbus-daemon: {out:?}");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let mut lines = text.lines();
+        let address = lines.next().expect("bus address").trim().to_owned();
+        let pid = lines
+            .next()
+            .and_then(|p| p.trim().parse().ok())
+            .expect("bus pid");
+        SessionBus { pid, address }
+    }
+
+    fn name_has_owner(&self, name: &str) -> bool {
+        std::process::Command::new("dbus-send")
+            .args([
+                &format!("--bus={}", self.address),
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                &format!("string:{name}"),
+            ])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+            .unwrap_or(false)
+    }
+}
+
+impl Drop for SessionBus {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg(self.pid.to_string())
+            .status();
+    }
+}
+
+/// The X windows titled exactly "ModelOps" that are mapped.
+fn visible_app_windows() -> Vec<String> {
+    let out = std::process::Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", "^ModelOps$"])
+        .output()
+        .expect("xdotool");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn focused_window() -> String {
+    let out = std::process::Command::new("xdotool")
+        .arg("getwindowfocus")
+        .output()
+        .expect("xdotool");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while !ok() {
+        assert!(std::time::Instant::now() < deadline, "timed out: {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A child process killed with its process group when the test ends, whatever happened.
+struct Launched(std::process::Child);
+
+impl Drop for Launched {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn launch_plain(data_dir: &Path, bus: &SessionBus) -> std::process::Command {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(app_binary());
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0);
+    cmd
+}
+
+/// Launching the app again hands over to the running one and exits: one window, one writer, and the running
+/// window comes to the front (takes the keyboard focus from the window that had it).
+#[tokio::test]
+async fn a_second_launch_focuses_the_running_window_instead_of_opening_another() {
+    assert!(
+        visible_app_windows().is_empty(),
+        "another ModelOps window is already on this display"
+    );
+    let bus = SessionBus::start();
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let mut first = Launched(launch_plain(dir.path(), &bus).spawn().expect("launch"));
+    wait_until("the first window is shown", || {
+        visible_app_windows().len() == 1
+    });
+    wait_until("the first instance owns its bus name", || {
+        bus.name_has_owner("dev.modelops.desktop.SingleInstance")
+    });
+    let window = visible_app_windows().remove(0);
+
+    // Another window takes the focus, as when the user works elsewhere.
+    let other = Launched(
+        std::process::Command::new("xmessage")
+            .args(["-name", "elsewhere", "another program"])
+            .spawn()
+            .expect("xmessage (package x11-utils)"),
+    );
+    let mut other_window = String::new();
+    wait_until("the other window is shown", || {
+        let out = std::process::Command::new("xdotool")
+            .args([
+                "search",
+                "--onlyvisible",
+                "--pid",
+                &other.0.id().to_string(),
+            ])
+            .output()
+            .expect("xdotool");
+        other_window = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        !other_window.is_empty()
+    });
+    let _ = std::process::Command::new("xdotool")
+        .args(["windowfocus", "--sync", &other_window])
+        .status();
+    wait_until("the other window has the focus", || {
+        focused_window() != window
+    });
+
+    let started = std::time::Instant::now();
+    let mut second = launch_plain(dir.path(), &bus)
+        .spawn()
+        .expect("second launch");
+    let status = loop {
+        if let Some(status) = second.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > WAIT {
+            let _ = second.kill();
+            panic!("the second launch is still running after {WAIT:?}: it opened its own window");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "the second launch exited with {status}");
+    wait_until("the running window has the focus", || {
+        focused_window() == window
+    });
+    assert_eq!(
+        visible_app_windows(),
+        vec![window],
+        "exactly one ModelOps window"
+    );
+    assert!(
+        first.0.try_wait().expect("wait").is_none(),
+        "the first instance is still running"
+    );
+    println!(
+        "second launch handed over and exited in {} ms",
+        started.elapsed().as_millis()
+    );
+    drop(other);
+}
