@@ -827,26 +827,6 @@ pub fn production_at(w: &mut dyn Write, r: &ProductionAt) -> io::Result<()> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_look_like_the_apps() {
-        assert_eq!(fraction_pct(0.943, 1), "94.3%");
-        assert_eq!(fraction_pct(0.001, 2), "0.10%");
-        assert_eq!(pct(99.85, 2), "99.85%");
-        assert_eq!(ms(45.0), "45 ms");
-        assert_eq!(ms(4.24), "4.2 ms");
-        assert_eq!(ms(1234.0), "1,234 ms");
-        assert_eq!(req_per_sec(1500.0), "1,500 req/s");
-        assert_eq!(grouped(1234567.891, 2), "1,234,567.89");
-        assert_eq!(grouped(-1234.0, 0), "-1,234");
-        assert_eq!(grouped(999.0, 0), "999");
-        assert_eq!(fraction_pct(f64::NAN, 1), DASH);
-    }
-}
-
 pub fn backups(w: &mut dyn Write, l: &modelops_core::backup::BackupList) -> io::Result<()> {
     use modelops_core::backup::BackupReason;
     writeln!(
@@ -889,4 +869,24 @@ pub fn restored(w: &mut dyn Write, r: &modelops_core::backup::RestoreResult) -> 
         writeln!(w, "The damaged registry was moved to {moved}.")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_look_like_the_apps() {
+        assert_eq!(fraction_pct(0.943, 1), "94.3%");
+        assert_eq!(fraction_pct(0.001, 2), "0.10%");
+        assert_eq!(pct(99.85, 2), "99.85%");
+        assert_eq!(ms(45.0), "45 ms");
+        assert_eq!(ms(4.24), "4.2 ms");
+        assert_eq!(ms(1234.0), "1,234 ms");
+        assert_eq!(req_per_sec(1500.0), "1,500 req/s");
+        assert_eq!(grouped(1234567.891, 2), "1,234,567.89");
+        assert_eq!(grouped(-1234.0, 0), "-1,234");
+        assert_eq!(grouped(999.0, 0), "999");
+        assert_eq!(fraction_pct(f64::NAN, 1), DASH);
+    }
 }
