@@ -80,18 +80,20 @@ fn focus_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     }
 }
 
-/// Takes the daily backup when one is due: at start and then every hour while the app runs (ADR 0013). On
-/// its own thread: a backup of a large registry blocks for a while, and nothing waits for it.
+/// Takes the daily backup when one is due: a minute after start (not competing with the first paint) and
+/// then every hour while the app runs (ADR 0013). On its own thread and its own connection: a backup of a
+/// large registry takes a while, and nothing waits for it.
 fn start_daily_backups(state: AppState) {
     let spawned = std::thread::Builder::new()
         .name("daily-backup".into())
         .spawn(move || loop {
+            std::thread::sleep(std::time::Duration::from_secs(60));
             if let Ok(registry) = state.registry() {
                 if let Err(e) = registry.backup_if_due(chrono::Utc::now()) {
                     eprintln!("modelops: the daily backup failed: {e}");
                 }
             }
-            std::thread::sleep(std::time::Duration::from_secs(60 * 60));
+            std::thread::sleep(std::time::Duration::from_secs(59 * 60));
         });
     if let Err(e) = spawned {
         eprintln!("modelops: daily backups are off: {e}");

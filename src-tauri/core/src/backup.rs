@@ -422,10 +422,24 @@ impl Registry {
         })
     }
 
+    /// A connection of its own to read the registry for a backup: the copy then reads a WAL snapshot while
+    /// the app's connection keeps serving the page (a 100 000-model registry takes a while to copy).
+    fn backup_source(&self) -> Result<Connection> {
+        let path = self.path().ok_or_else(|| {
+            RegistryError::InvalidInput("An in-memory registry has no backups.".to_owned())
+        })?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(db::BUSY_TIMEOUT)?;
+        Ok(conn)
+    }
+
     /// "Back up now". Manual backups are never pruned.
     pub fn backup_now(&self, now: DateTime<Utc>) -> Result<BackupInfo> {
         let dir = self.backups_dir()?;
-        write_backup(&self.lock(), &dir, BackupReason::Manual, now)
+        write_backup(&self.backup_source()?, &dir, BackupReason::Manual, now)
     }
 
     /// Takes the daily backup when the newest backup is older than a day (or there is none), then prunes
@@ -436,7 +450,7 @@ impl Registry {
         if newest.is_some_and(|b| now - b.created_at < DAILY) {
             return Ok(None);
         }
-        let conn = self.lock();
+        let conn = self.backup_source()?;
         let info = write_backup(&conn, &dir, BackupReason::Daily, now)?;
         prune(&dir, keep_setting(&conn))?;
         Ok(Some(info))

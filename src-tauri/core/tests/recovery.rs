@@ -409,3 +409,33 @@ fn csv_cells_a_spreadsheet_would_run_are_neutralized() {
         }
     }
 }
+
+/// A backup reads a snapshot on its own connection: taken while another process-like connection keeps
+/// writing, every backup is a whole registry (integrity check, audit chain) holding a prefix of the writes.
+#[test]
+fn backups_taken_during_writes_are_consistent_snapshots() {
+    let (_dir, path, reg) = file_registry();
+    let writer_path = path.clone();
+    let writer = std::thread::spawn(move || {
+        let other = Registry::open(&writer_path).unwrap();
+        for i in 0..60 {
+            other
+                .register_model(&new_model(&format!("Concurrent {i}")))
+                .unwrap();
+        }
+    });
+    let mut taken = Vec::new();
+    while !writer.is_finished() || taken.len() < 3 {
+        taken.push(reg.backup_now(now()).unwrap());
+    }
+    writer.join().unwrap();
+    let mut last = 0;
+    for b in &taken {
+        let check = backup::validate(Path::new(&b.path)).unwrap();
+        assert!(check.models >= last, "backups go back in time");
+        last = check.models;
+        let copy = Registry::open(Path::new(&b.path)).unwrap();
+        assert!(copy.verify_audit().unwrap().ok, "{}", b.file_name);
+    }
+    assert!(taken.len() >= 3);
+}

@@ -62,6 +62,12 @@ async fn open_details(app: &App, id: &str) {
         xpath_literal(name_of(id))
     ))
     .await;
+    // The charts drew: their libraries run under the frozen Object.prototype (freezePrototype), and the
+    // Metrics section's error boundary would otherwise hide a failure behind "couldn't show".
+    app.el(&format!(
+        "{DETAILS}//figure[contains(@class, 'metric-chart')]//*[local-name()='svg']"
+    ))
+    .await;
 }
 
 async fn close_details(app: &App) {
@@ -914,31 +920,27 @@ async fn ab_test_results_verdict_and_deploying_the_winner() {
 /// A private D-Bus session bus: the single-instance plugin finds the running app through it (as on a
 /// desktop session), and no other test's app sees it.
 struct SessionBus {
-    pid: u32,
+    daemon: std::process::Child,
     address: String,
 }
 
 impl SessionBus {
     fn start() -> SessionBus {
-        let out = std::process::Command::new("dbus-daemon")
-            .args([
-                "--session",
-                "--fork",
-                "--nopidfile",
-                "--print-address=1",
-                "--print-pid=1",
-            ])
-            .output()
+        use std::io::BufRead;
+        // In the foreground, so the test owns (and ends) it; it prints its address once it listens.
+        let mut daemon = std::process::Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
             .expect("start dbus-daemon (package dbus)");
-        assert!(out.status.success(), "dbus-daemon: {out:?}");
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        let mut lines = text.lines();
-        let address = lines.next().expect("bus address").trim().to_owned();
-        let pid = lines
-            .next()
-            .and_then(|p| p.trim().parse().ok())
-            .expect("bus pid");
-        SessionBus { pid, address }
+        let stdout = daemon.stdout.take().expect("dbus-daemon stdout");
+        let mut address = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut address)
+            .expect("bus address");
+        let address = address.trim().to_owned();
+        assert!(!address.is_empty(), "dbus-daemon printed no address");
+        SessionBus { daemon, address }
     }
 
     fn name_has_owner(&self, name: &str) -> bool {
@@ -959,9 +961,8 @@ impl SessionBus {
 
 impl Drop for SessionBus {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("kill")
-            .arg(self.pid.to_string())
-            .status();
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
     }
 }
 
@@ -1000,7 +1001,9 @@ impl Drop for Launched {
     fn drop(&mut self) {
         let _ = std::process::Command::new("kill")
             .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .stderr(std::process::Stdio::null())
             .status();
+        let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
@@ -1039,7 +1042,7 @@ async fn a_second_launch_focuses_the_running_window_instead_of_opening_another()
     // Another window takes the focus, as when the user works elsewhere.
     let other = Launched(
         std::process::Command::new("xmessage")
-            .args(["-name", "elsewhere", "another program"])
+            .args(["-name", "modelops-e2e-elsewhere", "another program"])
             .spawn()
             .expect("xmessage (package x11-utils)"),
     );
@@ -1049,8 +1052,8 @@ async fn a_second_launch_focuses_the_running_window_instead_of_opening_another()
             .args([
                 "search",
                 "--onlyvisible",
-                "--pid",
-                &other.0.id().to_string(),
+                "--classname",
+                "modelops-e2e-elsewhere",
             ])
             .output()
             .expect("xdotool");
@@ -1100,4 +1103,79 @@ async fn a_second_launch_focuses_the_running_window_instead_of_opening_another()
         started.elapsed().as_millis()
     );
     drop(other);
+}
+
+// ----- damaged registries and backups -----
+
+const BACKUPS: &str = "//dialog[@open and @data-testid='backups-dialog']";
+
+/// Issue 7: "Back up now", a change made elsewhere (the CLI), then "Restore from file…" through the real GTK
+/// open dialog: the registry is back as it was at the backup, and the state before the restore is itself
+/// kept as a backup.
+#[tokio::test]
+async fn back_up_now_then_restore_through_the_native_open_dialog() {
+    let (_dir, app) = launch_fresh().await;
+    app.click("//header//button[normalize-space()='Backups']")
+        .await;
+    app.el(BACKUPS).await;
+    let rows = |app: &App| {
+        let reg = app.registry();
+        reg.backups().expect("backups").backups
+    };
+    let manual_backup = |app: &App| {
+        rows(app)
+            .into_iter()
+            .find(|b| b.reason == modelops_core::backup::BackupReason::Manual)
+    };
+    assert!(manual_backup(&app).is_none());
+    app.click(&format!(
+        "{BACKUPS}//button[normalize-space()='Back up now']"
+    ))
+    .await;
+    let deadline = std::time::Instant::now() + WAIT;
+    let manual = loop {
+        if let Some(b) = manual_backup(&app) {
+            break b;
+        }
+        assert!(std::time::Instant::now() < deadline, "no backup was made");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    app.el(&format!(
+        "{BACKUPS}//li[@data-testid='backup-row' and @data-backup-reason='manual']"
+    ))
+    .await;
+    app.screenshot("backups").await;
+
+    // Someone promotes model-3 from the command line meanwhile.
+    app.registry().promote("model-3").expect("promote");
+    assert_eq!(status_of(&app, "model-3"), Status::Staging);
+
+    app.click(&format!(
+        "{BACKUPS}//button[normalize-space()='Restore from file…']"
+    ))
+    .await;
+    let path = std::path::PathBuf::from(&manual.path);
+    tokio::task::spawn_blocking(move || drive_open_dialog("Choose a registry backup", &path))
+        .await
+        .expect("open dialog");
+    app.click(&format!(
+        "{CONFIRM}//button[normalize-space()='Restore backup']"
+    ))
+    .await;
+    let deadline = std::time::Instant::now() + WAIT;
+    while status_of(&app, "model-3") != Status::Development {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the restore did not happen"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_row_contains(&app, "model-3", "Development").await;
+    let safety = rows(&app)
+        .into_iter()
+        .filter(|b| b.reason == modelops_core::backup::BackupReason::PreRestore)
+        .count();
+    assert_eq!(safety, 1, "the state before the restore is kept");
+    assert!(app.registry().verify_audit().expect("verify").ok);
+    app.quit().await;
 }
