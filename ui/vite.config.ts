@@ -23,6 +23,9 @@ export default defineConfig({
     globals: true,
     css: false,
     restoreMocks: true,
+    // A limit on a hung test, not a speed claim: the longest user flows take 2-3 s in jsdom on an idle
+    // machine and twice that on a busy two-core CI runner.
+    testTimeout: 20_000,
     projects: [
       {
         extends: true,

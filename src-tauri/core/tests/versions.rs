@@ -8,16 +8,8 @@ use modelops_core::types::*;
 use modelops_core::{ErrorCode, Registry, RegistryError};
 use rusqlite::Connection;
 
-fn metrics() -> Metrics {
-    Metrics {
-        accuracy: 0.95,
-        latency: 40.0,
-        throughput: 1200.0,
-        uptime: 99.9,
-        ai_confidence: 0.93,
-        error_rate: 0.002,
-    }
-}
+mod common;
+use common::metrics;
 
 fn version_req(model_id: &str, version: &str) -> RegisterVersionRequest {
     RegisterVersionRequest {

@@ -1,20 +1,16 @@
 import { useId, useState, type FormEvent } from "react";
 import { DatabaseBackup, FileSearch, FolderOpen } from "lucide-react";
-import { MAX_BACKUP_KEEP, pickBackupFile } from "../../api";
+import { MAX_BACKUP_KEEP } from "../../api";
 import { Button } from "../../components/Button";
+import { FailureAlert } from "../../components/FailureAlert";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Modal } from "../../components/Modal";
 import { useToast } from "../../components/Toast";
-import { useBackupNow, useBackups, useOpenBackupsFolder, useRestoreBackup, useSaveBackupSettings } from "../../queries";
+import { useBackupNow, useBackups, useRestoreBackup, useSaveBackupSettings } from "../../queries";
 import { BackupRows } from "./BackupRows";
+import { useBackupFile } from "./useBackupFile";
 import { choiceName, fileNameOf, modelCount, parseKeep, type RestoreChoice } from "./backups";
 
-interface Failure {
-  title: string;
-  message: string;
-}
-
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * The registry's backups while it runs: where they are, make one now, restore one (after a safety backup of
@@ -26,12 +22,9 @@ export function BackupsDialog({ onClose }: { onClose: () => void }) {
   const backups = useBackups();
   const backupNow = useBackupNow();
   const restore = useRestoreBackup();
-  const openFolder = useOpenBackupsFolder();
   const [confirming, setConfirming] = useState<RestoreChoice | null>(null);
-  const [picking, setPicking] = useState(false);
-  const [failure, setFailure] = useState<Failure | null>(null);
-
   const list = backups.data;
+  const { failure, setFailure, picking, chooseFile, showFolder, openingFolder } = useBackupFile(list?.dir, setConfirming);
   const busy = picking || restore.isPending || backupNow.isPending;
 
   const runBackupNow = () => {
@@ -56,26 +49,6 @@ export function BackupsDialog({ onClose }: { onClose: () => void }) {
     });
   };
 
-  const chooseFile = async () => {
-    setFailure(null);
-    setPicking(true);
-    try {
-      const path = await pickBackupFile(list?.dir);
-      // null: the user cancelled the dialog.
-      if (path !== null) setConfirming({ path });
-    } catch (err) {
-      setFailure({ title: "Couldn't open the file dialog", message: messageOf(err) });
-    } finally {
-      setPicking(false);
-    }
-  };
-
-  const showFolder = () => {
-    setFailure(null);
-    openFolder.mutate(undefined, {
-      onError: (err) => setFailure({ title: "Couldn't open the backups folder", message: err.message }),
-    });
-  };
 
   return (
     <Modal labelledBy={titleId} onClose={onClose} className="modal-form-dialog modal-backups" testId="backups-dialog">
@@ -106,17 +79,12 @@ export function BackupsDialog({ onClose }: { onClose: () => void }) {
               <span className="muted small">Backups are kept in</span>
               <span className="mono selectable">{list?.dir ?? "…"}</span>
             </p>
-            <Button size="sm" icon={<FolderOpen size={14} aria-hidden="true" />} busy={openFolder.isPending} onClick={showFolder}>
+            <Button size="sm" icon={<FolderOpen size={14} aria-hidden="true" />} busy={openingFolder} onClick={showFolder}>
               Open folder
             </Button>
           </div>
 
-          {failure ? (
-            <div className="import-error" role="alert">
-              <p className="import-error-title">{failure.title}</p>
-              <p className="import-error-message">{failure.message}</p>
-            </div>
-          ) : null}
+          <FailureAlert failure={failure} />
 
           <section className="backups-section" aria-labelledby={`${titleId}-list`}>
             <div className="backups-section-head">

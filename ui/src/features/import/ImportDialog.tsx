@@ -4,6 +4,7 @@ import { pickLegacyFile, type LegacyFile } from "../../api";
 import type { ImportItem } from "../../bindings/ImportItem";
 import type { ImportPlan } from "../../bindings/ImportPlan";
 import { Button } from "../../components/Button";
+import { FailureAlert } from "../../components/FailureAlert";
 import { Modal } from "../../components/Modal";
 import { useToast } from "../../components/Toast";
 import { useApplyImport, usePreviewImport } from "../../queries";
@@ -148,12 +149,7 @@ export function ImportDialog({ onClose }: Props) {
           })}
         </fieldset>
 
-        {failure ? (
-          <div className="import-error" role="alert">
-            <p className="import-error-title">{failure.title}</p>
-            <p className="import-error-message">{failure.message}</p>
-          </div>
-        ) : null}
+        <FailureAlert failure={failure} />
 
         <section className="import-preview" aria-labelledby={`${titleId}-preview`}>
           <h3 id={`${titleId}-preview`}>Preview</h3>

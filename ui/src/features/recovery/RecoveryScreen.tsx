@@ -1,16 +1,17 @@
 import { useState, type ReactNode } from "react";
 import { DatabaseZap, FilePlus2, FolderOpen, FileSearch, RotateCw } from "lucide-react";
-import { pickBackupFile } from "../../api";
 import type { ProblemKind } from "../../bindings/ProblemKind";
 import type { RegistryProblem } from "../../bindings/RegistryProblem";
 import type { RegistryStatus } from "../../bindings/RegistryStatus";
 import { Button } from "../../components/Button";
+import { FailureAlert } from "../../components/FailureAlert";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toast";
 import { REASON_LABEL, fileNameOf, folderOf, modelCount, type RestoreChoice } from "../backups/backups";
 import { BackupRows } from "../backups/BackupRows";
+import { messageOf, useBackupFile } from "../backups/useBackupFile";
 import { localDateTime } from "../../lib/format";
-import { useBackups, useOpenBackupsFolder, useRestoreBackup, useRetryOpenRegistry, useStartNewRegistry } from "../../queries";
+import { useBackups, useRestoreBackup, useRetryOpenRegistry, useStartNewRegistry } from "../../queries";
 
 export const RECOVERY_TITLE: Record<ProblemKind, string> = {
   "not-sqlite": "The registry file isn't a database",
@@ -26,12 +27,6 @@ export const RECOVERY_TITLE: Record<ProblemKind, string> = {
 /** The kinds where something outside the file blocked it, so fixing that and trying again can work. */
 const RETRYABLE: ReadonlySet<ProblemKind> = new Set<ProblemKind>(["read-only", "disk-full", "other"]);
 
-interface Failure {
-  title: string;
-  message: string;
-}
-
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * Shown instead of the app when the registry could not be opened: what happened, in plain words, and the ways
@@ -43,15 +38,13 @@ export function RecoveryScreen({ status, problem }: { status: RegistryStatus; pr
   const restore = useRestoreBackup();
   const startNew = useStartNewRegistry();
   const retry = useRetryOpenRegistry();
-  const openFolder = useOpenBackupsFolder();
   const [confirming, setConfirming] = useState<RestoreChoice | "start-new" | null>(null);
-  const [picking, setPicking] = useState(false);
-  const [failure, setFailure] = useState<Failure | null>(null);
 
   const kind = problem.kind;
   const retryable = RETRYABLE.has(kind);
-  const busy = picking || restore.isPending || startNew.isPending || retry.isPending;
   const backupsDir = backups.data?.dir ?? status.backupsDir;
+  const { failure, setFailure, picking, chooseFile, showFolder, openingFolder } = useBackupFile(backupsDir, setConfirming);
+  const busy = picking || restore.isPending || startNew.isPending || retry.isPending;
   const fileName = fileNameOf(problem.path);
   const folder = folderOf(problem.path);
 
@@ -92,26 +85,6 @@ export function RecoveryScreen({ status, problem }: { status: RegistryStatus; pr
     }
   };
 
-  const chooseFile = async () => {
-    setFailure(null);
-    setPicking(true);
-    try {
-      const path = await pickBackupFile(backupsDir);
-      // null: the user cancelled the dialog.
-      if (path !== null) setConfirming({ path });
-    } catch (err) {
-      setFailure({ title: "Couldn't open the file dialog", message: messageOf(err) });
-    } finally {
-      setPicking(false);
-    }
-  };
-
-  const showFolder = () => {
-    setFailure(null);
-    openFolder.mutate(undefined, {
-      onError: (err) => setFailure({ title: "Couldn't open the backups folder", message: err.message }),
-    });
-  };
 
   const restoreSection = (
     <section className="recovery-section" aria-labelledby="recovery-restore-title">
@@ -174,12 +147,7 @@ export function RecoveryScreen({ status, problem }: { status: RegistryStatus; pr
         <p className="lead">Nothing has been changed or deleted.</p>
         <p className="recovery-advice">{advice(kind, status.dataDir || folder)}</p>
 
-        {failure ? (
-          <div className="import-error" role="alert">
-            <p className="import-error-title">{failure.title}</p>
-            <p className="import-error-message">{failure.message}</p>
-          </div>
-        ) : null}
+        <FailureAlert failure={failure} />
 
         {retryable ? (
           <div className="recovery-buttons">
@@ -205,7 +173,7 @@ export function RecoveryScreen({ status, problem }: { status: RegistryStatus; pr
         {startNewSection}
 
         <div className="recovery-footer">
-          <Button variant="ghost" icon={<FolderOpen size={16} aria-hidden="true" />} busy={openFolder.isPending} onClick={showFolder}>
+          <Button variant="ghost" icon={<FolderOpen size={16} aria-hidden="true" />} busy={openingFolder} onClick={showFolder}>
             Open backups folder
           </Button>
           <span className="muted small mono">Error code: {problem.code}</span>
