@@ -143,3 +143,50 @@ describe("App", () => {
     expect(backend.callsOf("query_models")).toHaveLength(2);
   });
 });
+
+describe("keyboard shortcuts", () => {
+  const press = (key: string, init: KeyboardEventInit = { ctrlKey: true }) => {
+    const event = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...init });
+    window.dispatchEvent(event);
+    return event;
+  };
+
+  it("Ctrl+N opens Register, Ctrl+E the export chooser, Ctrl+F focuses the search; none while a modal is open", async () => {
+    mockBackend();
+    renderApp();
+    await screen.findByRole("table", { name: "Models" });
+
+    const find = press("f");
+    expect(find.defaultPrevented).toBe(true);
+    expect(document.activeElement).toBe(screen.getByPlaceholderText("Search models by name…"));
+
+    expect(press("n").defaultPrevented).toBe(true);
+    const register = await screen.findByRole("dialog");
+    expect(register).toHaveTextContent("Register");
+    // Inside a modal the shortcuts do nothing (and the webview's own meaning stays suppressed).
+    expect(press("e").defaultPrevented).toBe(true);
+    expect(screen.getAllByRole("dialog")).toHaveLength(1);
+    expect(screen.queryByText("Export models to CSV")).not.toBeInTheDocument();
+  });
+
+  it("Ctrl+E (or Cmd+E) opens the export chooser; plain E and Ctrl+Shift+E do nothing", async () => {
+    mockBackend();
+    renderApp();
+    await screen.findByRole("table", { name: "Models" });
+    expect(press("e", {}).defaultPrevented).toBe(false);
+    expect(press("E", { ctrlKey: true, shiftKey: true }).defaultPrevented).toBe(false);
+    expect(screen.queryByText("Export models to CSV")).not.toBeInTheDocument();
+    press("e", { metaKey: true });
+    expect(await screen.findByText("Export models to CSV")).toBeInTheDocument();
+  });
+
+  it("Ctrl+R refreshes the table instead of reloading the page", async () => {
+    const backend = mockBackend();
+    renderApp();
+    await screen.findByRole("table", { name: "Models" });
+    await waitFor(() => expect(backend.callsOf("query_models").length).toBeGreaterThan(0));
+    const before = backend.callsOf("query_models").length;
+    expect(press("r").defaultPrevented).toBe(true);
+    await waitFor(() => expect(backend.callsOf("query_models").length).toBeGreaterThan(before));
+  });
+});

@@ -11,7 +11,8 @@ import { ExportButton } from "./features/export/ExportButton";
 import { ImportDialog } from "./features/import/ImportDialog";
 import { ModelDetailsModal } from "./features/models/ModelDetailsModal";
 import { ModelsTable, ModelsTableSkeleton } from "./features/models/ModelsTable";
-import { ModelsToolbar } from "./features/models/ModelsToolbar";
+import { ModelsToolbar, SEARCH_INPUT_ID } from "./features/models/ModelsToolbar";
+import { KEYSHORTCUT, useShortcuts } from "./lib/shortcuts";
 import { RegisterDialog } from "./features/register/RegisterDialog";
 import { TIMELINE_HEADING_ID, TIMELINE_SECTION_ID, TimelinePanel } from "./features/timeline/TimelinePanel";
 import { useModelView, viewHash, DEFAULT_VIEW } from "./features/models/view";
@@ -50,6 +51,7 @@ function RegistryApp() {
   const [open, setOpen] = useState<Model | null>(null);
   const [registering, setRegistering] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [backingUp, setBackingUp] = useState(false);
   const fetching =
     useIsFetching({ queryKey: modelKeys.pages() }) +
@@ -68,6 +70,19 @@ function RegistryApp() {
       qc.refetchQueries({ queryKey: abTestKeys.all }),
       qc.invalidateQueries({ queryKey: timelineKeys.all }),
     ]);
+
+  useShortcuts({
+    refresh: () => void refresh(),
+    export: () => setExporting(true),
+    search: () => {
+      const search = document.getElementById(SEARCH_INPUT_ID);
+      if (search instanceof HTMLInputElement) {
+        search.focus();
+        search.select();
+      }
+    },
+    register: () => setRegistering(true),
+  });
 
   const showTimeline = () => {
     document.getElementById(TIMELINE_SECTION_ID)?.scrollIntoView?.({ behavior: "smooth", block: "start" });
@@ -105,10 +120,12 @@ function RegistryApp() {
             icon={<RefreshCw size={16} aria-hidden="true" className={fetching ? "spin" : undefined} />}
             onClick={() => void refresh()}
             aria-busy={fetching || undefined}
+            aria-keyshortcuts={KEYSHORTCUT.refresh}
+            title="Refresh (Ctrl+R)"
           >
             {fetching ? "Refreshing…" : "Refresh"}
           </Button>
-          <ExportButton view={view} shown={shown} all={all} />
+          <ExportButton view={view} shown={shown} all={all} choosing={exporting} onChoosingChange={setExporting} />
           <Button icon={<History size={16} aria-hidden="true" />} onClick={showTimeline} disabled={!page}>
             Timeline
           </Button>
@@ -122,6 +139,8 @@ function RegistryApp() {
             variant="primary"
             icon={<PackagePlus size={16} aria-hidden="true" />}
             aria-haspopup="dialog"
+            aria-keyshortcuts={KEYSHORTCUT.register}
+            title="Register model (Ctrl+N)"
             onClick={() => setRegistering(true)}
           >
             Register model

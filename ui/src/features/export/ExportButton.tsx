@@ -1,4 +1,5 @@
-import { useId, useState } from "react";
+import { useId } from "react";
+import { KEYSHORTCUT } from "../../lib/shortcuts";
 import { Download } from "lucide-react";
 import type { ModelView } from "../../bindings/ModelView";
 import { Button } from "../../components/Button";
@@ -14,15 +15,17 @@ interface Props {
   shown: number | undefined;
   /** How many models the registry holds (undefined while unknown). */
   all: number | undefined;
+  /** Whether the scope chooser is open: the app opens it for Ctrl/Cmd+E too. */
+  choosing: boolean;
+  onChoosingChange: (open: boolean) => void;
 }
 
 const count = (n: number | undefined) => (n === undefined ? "" : `${formatNumber(n)} `);
 
 /** Export CSV: asks whether to write the current view or every model, then the save dialog, then Rust writes. */
-export function ExportButton({ view, shown, all }: Props) {
+export function ExportButton({ view, shown, all, choosing, onChoosingChange: setChoosing }: Props) {
   const toast = useToast();
   const exportCsv = useExportCsv();
-  const [choosing, setChoosing] = useState(false);
   const titleId = useId();
   const bodyId = useId();
 
@@ -43,6 +46,8 @@ export function ExportButton({ view, shown, all }: Props) {
         icon={<Download size={16} aria-hidden="true" />}
         busy={exportCsv.isPending}
         aria-haspopup="dialog"
+        aria-keyshortcuts={KEYSHORTCUT.export}
+        title="Export CSV (Ctrl+E)"
         onClick={() => setChoosing(true)}
       >
         Export CSV

@@ -2,9 +2,10 @@ import { Search, X } from "lucide-react";
 import type { Status } from "../../bindings/Status";
 import { useFrameworks } from "../../queries";
 import { formatNumber, STATUS_LABEL } from "../../lib/format";
+import { KEYSHORTCUT } from "../../lib/shortcuts";
 import { MAX_SEARCH_CHARS, STATUSES, type ModelViewState } from "./view";
 
-/** The id the search box keeps: a future Ctrl+F shortcut focuses it. */
+/** The id the search box keeps: Ctrl/Cmd+F focuses it. */
 export const SEARCH_INPUT_ID = "model-search";
 
 interface Props {
@@ -28,6 +29,7 @@ export function ModelsToolbar({ state }: Props) {
         </label>
         <input
           id={SEARCH_INPUT_ID}
+          aria-keyshortcuts={KEYSHORTCUT.search}
           type="text"
           inputMode="search"
           autoComplete="off"
