@@ -23,22 +23,56 @@ impl IpcError {
 impl From<RegistryError> for IpcError {
     fn from(err: RegistryError) -> Self {
         let code = err.code();
-        if code == ErrorCode::Internal
-            || code == ErrorCode::Io
-            || code == ErrorCode::CorruptDatabase
-        {
-            // The user sees the message; the full cause chain goes to stderr for a bug report.
-            let mut chain = err.to_string();
-            let mut source = std::error::Error::source(&err);
-            while let Some(s) = source {
-                chain.push_str(&format!(": {s}"));
-                source = s.source();
-            }
-            eprintln!("modelops: {code:?}: {chain}");
-        }
+        // Every error that crosses IPC reaches the user (a toast or an inline message), so every one is
+        // logged, with the causes the message leaves out: the user sees the message, a bug report gets the
+        // chain. A refusal (unknown id, illegal transition, bad input) is the user's input, not a fault.
+        let level = match code {
+            ErrorCode::Internal | ErrorCode::Io | ErrorCode::CorruptDatabase => log::Level::Error,
+            _ => log::Level::Warn,
+        };
+        log::log!(level, "{code:?}: {}", cause_chain(&err));
         IpcError {
             code,
             message: err.to_string(),
         }
+    }
+}
+
+/// `err` and its sources, outermost first: "Writing the CSV failed: No space left on device (os error 28)".
+pub fn cause_chain(err: &dyn std::error::Error) -> String {
+    let mut chain = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        // thiserror's `#[error("...: {0}")]` often repeats the source in the message already.
+        if !chain.ends_with(&text) {
+            chain.push_str(": ");
+            chain.push_str(&text);
+        }
+        source = s.source();
+    }
+    chain
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cause_chain;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("Writing the CSV failed")]
+    struct Outer(#[source] std::io::Error);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer: {0}")]
+    struct Repeats(#[source] std::io::Error);
+
+    #[test]
+    fn the_chain_names_every_cause_once() {
+        let io = || std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full");
+        assert_eq!(
+            cause_chain(&Outer(io())),
+            "Writing the CSV failed: disk full"
+        );
+        assert_eq!(cause_chain(&Repeats(io())), "outer: disk full");
     }
 }

@@ -6,12 +6,15 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod menu;
 pub mod state;
 
 use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser};
 use tauri::Manager;
+use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
+use tauri_plugin_window_state::StateFlags;
 
 use crate::state::AppState;
 
@@ -71,6 +74,37 @@ fn has_render_node(dri: &std::path::Path) -> bool {
         .unwrap_or(false)
 }
 
+/// The most a log file grows before it is rotated, and how many rotated files are kept: at most ~6 MB of
+/// logs, however long the app runs.
+const LOG_FILE_BYTES: u128 = 1_000_000;
+const LOG_FILES_KEPT: usize = 5;
+
+/// Structured logs: one JSON object a line (time, level, target, message), into the OS log folder (Help →
+/// Open Logs Folder) and to stderr. What is logged: the app's own steps and every error that reached the
+/// page, with its cause chain (`error.rs`); never request payloads, so nothing personal beyond what a file
+/// path says (the OS user name in the home folder).
+fn logger<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri_plugin_log::Builder::new()
+        .clear_targets()
+        .targets([
+            Target::new(TargetKind::LogDir { file_name: None }),
+            Target::new(TargetKind::Stderr),
+        ])
+        .level(log::LevelFilter::Info)
+        .max_file_size(LOG_FILE_BYTES)
+        .rotation_strategy(RotationStrategy::KeepSome(LOG_FILES_KEPT))
+        .format(|out, message, record| {
+            let line = serde_json::json!({
+                "ts": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                "level": record.level().as_str(),
+                "target": record.target(),
+                "msg": message.to_string(),
+            });
+            out.finish(format_args!("{line}"))
+        })
+        .build()
+}
+
 /// Brings the running window to the front (a second launch of the app ends up here).
 fn focus_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     if let Some(window) = app.get_webview_window("main") {
@@ -89,14 +123,16 @@ fn start_daily_backups(state: AppState) {
         .spawn(move || loop {
             std::thread::sleep(std::time::Duration::from_secs(60));
             if let Ok(registry) = state.registry() {
-                if let Err(e) = registry.backup_if_due(chrono::Utc::now()) {
-                    eprintln!("modelops: the daily backup failed: {e}");
+                match registry.backup_if_due(chrono::Utc::now()) {
+                    Ok(Some(b)) => log::info!("Daily backup written: {}", b.path),
+                    Ok(None) => {}
+                    Err(e) => log::error!("The daily backup failed: {}", error::cause_chain(&e)),
                 }
             }
             std::thread::sleep(std::time::Duration::from_secs(59 * 60));
         });
     if let Err(e) = spawned {
-        eprintln!("modelops: daily backups are off: {e}");
+        log::error!("Daily backups are off: {e}");
     }
 }
 
@@ -125,18 +161,34 @@ pub fn run() {
             focus_main_window(app)
         }));
     let result = register(builder)
+        .plugin(logger())
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                // Not VISIBLE: a window saved while hidden must not come back hidden.
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        )
+        .menu(menu::build)
+        .on_menu_event(|app, event| menu::handle(app, event.id().as_ref()))
         .setup(move |app| {
+            log::info!(
+                "ModelOps {} starting (schema {})",
+                app.package_info().version,
+                modelops_core::db::LATEST_SCHEMA
+            );
             let data_dir = match data_dir.clone() {
                 Some(dir) => dir,
                 None => app.path().app_data_dir()?,
             };
             let state = AppState::open(&data_dir);
-            if let Err(e) = state.registry() {
-                eprintln!(
-                    "modelops: the registry in {} could not be opened: {}",
+            match state.registry() {
+                Ok(_) => log::info!("Registry open in {}", data_dir.display()),
+                Err(e) => log::error!(
+                    "The registry in {} could not be opened: {:?}: {}",
                     data_dir.display(),
+                    e.code,
                     e.message
-                );
+                ),
             }
             start_daily_backups(state.clone());
             app.manage(state);
@@ -144,6 +196,7 @@ pub fn run() {
         })
         .run(tauri::generate_context!());
     if let Err(e) = result {
+        log::error!("The app stopped: {e}");
         eprintln!("modelops: {e}");
         std::process::exit(1);
     }

@@ -541,6 +541,15 @@ fn an_open_registry_reports_its_place_and_schema() {
         registry_path(dir.path()).display().to_string()
     );
     assert!(status.backups_dir.ends_with("backups"));
+    // Help → About shows the same place and schema, with the build's version.
+    let about: Value = h.ok("get_about", json!({}));
+    assert_eq!(about["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(about["registryPath"], status.registry_path.as_str());
+    assert_eq!(about["schemaVersion"], modelops_core::db::LATEST_SCHEMA);
+    assert_eq!(
+        about["latestSchemaVersion"],
+        modelops_core::db::LATEST_SCHEMA
+    );
     // Nothing to recover from an open registry.
     h.err("start_new_registry", json!({}), "CONFLICT");
 }
@@ -709,6 +718,9 @@ fn the_capability_grants_exactly_the_declared_commands_to_the_main_window() {
     expected.extend([
         "dialog:allow-save".to_owned(),
         "dialog:allow-open".to_owned(),
+        // The native menu's events (src-tauri/menu.rs).
+        "core:event:allow-listen".to_owned(),
+        "core:event:allow-unlisten".to_owned(),
     ]);
     granted.sort();
     expected.sort();

@@ -3,6 +3,7 @@
 //! list it in `handler()`, in `build.rs` and in the main window's capability in `tauri.conf.json`.
 
 mod ab_tests;
+mod about;
 mod audit;
 mod backups;
 mod export;
@@ -56,6 +57,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         backups::save_backup_settings,
         backups::restore_backup,
         backups::open_backups_folder,
+        about::get_about,
     ]
 }
 

@@ -1,6 +1,9 @@
 import { screen, waitFor, within } from "@testing-library/react";
+import { emit } from "@tauri-apps/api/event";
+import { act } from "react";
 import { describe, expect, it } from "vitest";
-import { registryProblem, statusWithProblem } from "./test/fixtures";
+import type { MenuAction } from "./bindings/MenuAction";
+import { manualBackup, registryProblem, statusWithProblem } from "./test/fixtures";
 import { mockBackend, renderApp } from "./test/render";
 
 describe("App", () => {
@@ -188,5 +191,56 @@ describe("keyboard shortcuts", () => {
     const before = backend.callsOf("query_models").length;
     expect(press("r").defaultPrevented).toBe(true);
     await waitFor(() => expect(backend.callsOf("query_models").length).toBeGreaterThan(before));
+  });
+});
+
+describe("native menu", () => {
+  // What src-tauri/menu.rs sends when an item is clicked.
+  const menu = (action: MenuAction) => act(() => emit("menu", action));
+
+  it("File → Register Model… opens the same dialog as the button; another item does nothing while it is open", async () => {
+    mockBackend();
+    renderApp();
+    await screen.findByRole("table", { name: "Models" });
+    await menu("register");
+    const dialog = await screen.findByRole("dialog");
+    expect(dialog).toHaveTextContent("Register");
+    await menu("about");
+    expect(screen.getAllByRole("dialog")).toHaveLength(1);
+  });
+
+  it("Help → About shows the version, the registry file and its schema version", async () => {
+    const backend = mockBackend();
+    renderApp();
+    await screen.findByRole("table", { name: "Models" });
+    await menu("about");
+    const about = await screen.findByRole("dialog", { name: "About ModelOps" });
+    expect(await within(about).findByTestId("about-version")).toHaveTextContent("0.1.0");
+    expect(within(about).getByTestId("about-registry-path")).toHaveTextContent("registry.sqlite3");
+    expect(within(about).getByTestId("about-schema")).toHaveTextContent("6 (the latest)");
+    expect(backend.callsOf("get_about")).toHaveLength(1);
+  });
+
+  it("File → Back Up Now backs up and says the file name; View → Refresh refetches", async () => {
+    const backend = mockBackend({ backup_now: () => manualBackup });
+    renderApp();
+    await screen.findByRole("table", { name: "Models" });
+    await menu("back-up");
+    const toasts = screen.getByRole("region", { name: "Notifications" });
+    expect(await within(toasts).findByText(manualBackup.fileName)).toBeInTheDocument();
+    expect(backend.callsOf("backup_now")).toHaveLength(1);
+    const before = backend.callsOf("query_models").length;
+    await menu("refresh");
+    await waitFor(() => expect(backend.callsOf("query_models").length).toBeGreaterThan(before));
+  });
+
+  it("View → Search Models focuses the search; File → Export CSV… opens the export chooser", async () => {
+    mockBackend();
+    renderApp();
+    await screen.findByRole("table", { name: "Models" });
+    await menu("search");
+    expect(document.activeElement).toBe(screen.getByPlaceholderText("Search models by name…"));
+    await menu("export");
+    expect(await screen.findByText("Export models to CSV")).toBeInTheDocument();
   });
 });

@@ -13,14 +13,28 @@ import { ModelDetailsModal } from "./features/models/ModelDetailsModal";
 import { ModelsTable, ModelsTableSkeleton } from "./features/models/ModelsTable";
 import { ModelsToolbar, SEARCH_INPUT_ID } from "./features/models/ModelsToolbar";
 import { KEYSHORTCUT, useShortcuts } from "./lib/shortcuts";
+import { useMenuActions } from "./lib/menu";
+import { toggleTheme } from "./lib/theme";
+import { AboutDialog } from "./features/about/AboutDialog";
+import { useToast } from "./components/Toast";
 import { RegisterDialog } from "./features/register/RegisterDialog";
 import { TIMELINE_HEADING_ID, TIMELINE_SECTION_ID, TimelinePanel } from "./features/timeline/TimelinePanel";
+import { AB_TESTS_HEADING_ID, AB_TESTS_SECTION_ID } from "./features/ab-tests/AbTestsPanel";
 import { useModelView, viewHash, DEFAULT_VIEW } from "./features/models/view";
 import { RecoveryScreen } from "./features/recovery/RecoveryScreen";
 import { StartupError } from "./features/startup/StartupError";
 import { SummaryCards } from "./features/summary/SummaryCards";
 import { formatNumber, relative, utc } from "./lib/format";
-import { abTestKeys, modelKeys, summaryKeys, timelineKeys, useModelHead, useRegistryStatus, useSummary } from "./queries";
+import {
+  abTestKeys,
+  modelKeys,
+  summaryKeys,
+  timelineKeys,
+  useBackupNow,
+  useModelHead,
+  useRegistryStatus,
+  useSummary,
+} from "./queries";
 
 /**
  * Asks whether the registry opened before anything else: when it did not, the recovery screen takes the whole
@@ -53,6 +67,9 @@ function RegistryApp() {
   const [importing, setImporting] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [backingUp, setBackingUp] = useState(false);
+  const [showingAbout, setShowingAbout] = useState(false);
+  const toast = useToast();
+  const backupNow = useBackupNow();
   const fetching =
     useIsFetching({ queryKey: modelKeys.pages() }) +
       useIsFetching({ queryKey: summaryKeys.all }) +
@@ -71,23 +88,44 @@ function RegistryApp() {
       qc.invalidateQueries({ queryKey: timelineKeys.all }),
     ]);
 
+  const focusSearch = () => {
+    const search = document.getElementById(SEARCH_INPUT_ID);
+    if (search instanceof HTMLInputElement) {
+      search.focus();
+      search.select();
+    }
+  };
+  const showSection = (sectionId: string, headingId: string) => {
+    document.getElementById(sectionId)?.scrollIntoView?.({ behavior: "smooth", block: "start" });
+    document.getElementById(headingId)?.focus({ preventScroll: true });
+  };
+  const showTimeline = () => showSection(TIMELINE_SECTION_ID, TIMELINE_HEADING_ID);
+
   useShortcuts({
     refresh: () => void refresh(),
     export: () => setExporting(true),
-    search: () => {
-      const search = document.getElementById(SEARCH_INPUT_ID);
-      if (search instanceof HTMLInputElement) {
-        search.focus();
-        search.select();
-      }
-    },
+    search: focusSearch,
     register: () => setRegistering(true),
   });
 
-  const showTimeline = () => {
-    document.getElementById(TIMELINE_SECTION_ID)?.scrollIntoView?.({ behavior: "smooth", block: "start" });
-    document.getElementById(TIMELINE_HEADING_ID)?.focus({ preventScroll: true });
-  };
+  // The native menu bar: every item is a button's own handler (src-tauri/menu.rs sends the item's action).
+  useMenuActions({
+    register: () => setRegistering(true),
+    import: () => setImporting(true),
+    export: () => setExporting(true),
+    "back-up": () =>
+      backupNow.mutate(undefined, {
+        onSuccess: (b) => toast.success("Backup saved", b.fileName),
+        onError: (err) => toast.error("The backup failed", err.message),
+      }),
+    backups: () => setBackingUp(true),
+    refresh: () => void refresh(),
+    search: focusSearch,
+    timeline: showTimeline,
+    "ab-tests": () => showSection(AB_TESTS_SECTION_ID, AB_TESTS_HEADING_ID),
+    "toggle-theme": () => void toggleTheme(),
+    about: () => setShowingAbout(true),
+  });
 
   // Only the opening view can fail before anything loaded: a later view's failure shows in the table instead.
   if (head.isError && !head.data && viewHash(view) === viewHash(DEFAULT_VIEW)) {
@@ -193,6 +231,7 @@ function RegistryApp() {
       ) : null}
       {importing ? <ImportDialog onClose={() => setImporting(false)} /> : null}
       {backingUp ? <BackupsDialog onClose={() => setBackingUp(false)} /> : null}
+      {showingAbout ? <AboutDialog onClose={() => setShowingAbout(false)} /> : null}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // Typed wrappers, one per Tauri command. Every command takes a single `request` argument.
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type { AbTest } from "../bindings/AbTest";
+import type { AboutInfo } from "../bindings/AboutInfo";
 import type { AbTestAnalysis } from "../bindings/AbTestAnalysis";
 import type { AuditReport } from "../bindings/AuditReport";
 import type { BackupInfo } from "../bindings/BackupInfo";
@@ -281,3 +282,6 @@ export function pickBackupFile(defaultDir?: string): Promise<string | null> {
     }),
   );
 }
+
+/** What Help → About shows: the version, the registry file and its schema, the logs folder. */
+export const getAbout = () => call<AboutInfo>("get_about");

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import {
   backupNow,
+  getAbout,
   getRegistryStatus,
   listBackups,
   openBackupsFolder,
@@ -19,6 +20,9 @@ import { backupKeys, registryKeys } from "./keys";
 
 /** Whether the registry opened; the page shows the recovery screen instead of the models when it did not. */
 export const useRegistryStatus = () => useQuery({ queryKey: registryKeys.status(), queryFn: getRegistryStatus });
+
+/** Help → About. Under the registry key: a restore or a new registry changes the schema it shows. */
+export const useAbout = () => useQuery({ queryKey: registryKeys.about(), queryFn: getAbout });
 
 export const useBackups = () => useQuery({ queryKey: backupKeys.list(), queryFn: listBackups });
 

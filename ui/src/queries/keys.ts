@@ -87,6 +87,7 @@ export const modelActionKeys = {
 export const registryKeys = {
   all: ["registry"] as const,
   status: () => [...registryKeys.all, "status"] as const,
+  about: () => [...registryKeys.all, "about"] as const,
 };
 
 export const backupKeys = {

@@ -84,6 +84,14 @@ export function mockBackend(
   const calls: IpcCall[] = [];
   const defaults: Record<string, Handler> = {
     get_registry_status: () => registryStatus,
+    get_about: () => ({
+      version: "0.1.0",
+      registryPath: registryStatus.registryPath,
+      schemaVersion: registryStatus.schemaVersion,
+      latestSchemaVersion: registryStatus.schemaVersion,
+      dataDir: registryStatus.dataDir,
+      logDir: "/home/user/.local/share/dev.modelops.desktop/logs",
+    }),
     list_backups: () => backupList,
     list_models: () => modelList(models),
     query_models: (args) => queryPage(models, (args as { request: ModelQuery }).request),
@@ -130,7 +138,8 @@ export function mockBackend(
     const handler = overrides[cmd] ?? defaults[cmd];
     if (!handler) throw new Error(`unmocked command ${cmd}`);
     return handler(args);
-  });
+    // The native menu's events (lib/menu.ts): tests send them with `emit` from @tauri-apps/api/event.
+  }, { shouldMockEvents: true });
   return {
     calls,
     /** Calls of one command, without the background reads. */

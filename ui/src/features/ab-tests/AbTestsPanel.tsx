@@ -12,17 +12,23 @@ import { ModelPicker } from "./ModelPicker";
 /** The pickers' input ids, stable for the end-to-end tests. */
 export const AB_PICKER_IDS = { a: "ab-model-a", b: "ab-model-b" } as const;
 
+/** For View → A/B Tests, which scrolls here and focuses the heading. */
+export const AB_TESTS_SECTION_ID = "ab-tests";
+export const AB_TESTS_HEADING_ID = "ab-tests-heading";
+
 export function AbTestsPanel() {
   const tests = useAbTests();
-  const headingId = useId();
+  const headingId = AB_TESTS_HEADING_ID;
   const running = (tests.data ?? []).filter((t) => t.status === "running");
   const past = (tests.data ?? []).filter((t) => t.status !== "running");
 
   return (
-    <section className="panel" aria-labelledby={headingId}>
+    <section className="panel" id={AB_TESTS_SECTION_ID} aria-labelledby={headingId}>
       <div className="panel-head">
         <div>
-          <h2 id={headingId}>A/B tests</h2>
+          <h2 id={headingId} tabIndex={-1}>
+            A/B tests
+          </h2>
           <p className="muted small">
             ModelOps routes no traffic and simulates nothing: import the results you measured (a .json or .csv file
             per test), read the verdict, then conclude the test or abort it.
