@@ -5,6 +5,7 @@ import { ApiError } from "./api";
 import type { Model } from "./bindings/Model";
 import { Button } from "./components/Button";
 import { Spinner } from "./components/Spinner";
+import { ThemeToggle } from "./components/ThemeToggle";
 import { AbTestsPanel } from "./features/ab-tests/AbTestsPanel";
 import { BackupsDialog } from "./features/backups/BackupsDialog";
 import { ExportButton } from "./features/export/ExportButton";
@@ -154,6 +155,7 @@ function RegistryApp() {
               Updated {relative(page.timestamp)}
             </span>
           ) : null}
+          <ThemeToggle />
           <Button
             icon={<RefreshCw size={16} aria-hidden="true" className={fetching ? "spin" : undefined} />}
             onClick={() => void refresh()}

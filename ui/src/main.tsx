@@ -5,6 +5,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App } from "./App";
 import { AppCrashed } from "./components/ErrorFallbacks";
 import { ToastProvider } from "./components/Toast";
+import { applyStoredTheme } from "./lib/theme";
 import "./styles/app.css";
 
 // IPC to a local process: retrying a refused call would only repeat Rust's answer.
@@ -14,6 +15,9 @@ const queryClient = new QueryClient({
     mutations: { retry: false },
   },
 });
+
+// Before the first render, so the page never paints in the other theme.
+applyStoredTheme();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

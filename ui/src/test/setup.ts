@@ -3,10 +3,13 @@ import { cleanup } from "@testing-library/react";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach } from "vitest";
 
-// jsdom has <dialog> but not its methods: enough of them for our Modal.
+// jsdom has <dialog> but not its methods: enough of them for our Modal, including what a browser does on Esc (a
+// cancelable `cancel` event at the topmost modal dialog, then close() unless it was cancelled).
 if (typeof HTMLDialogElement !== "undefined" && !HTMLDialogElement.prototype.showModal) {
+  const modals: HTMLDialogElement[] = [];
   HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
     this.setAttribute("open", "");
+    modals.push(this);
   };
   HTMLDialogElement.prototype.show = function show(this: HTMLDialogElement) {
     this.setAttribute("open", "");
@@ -14,9 +17,17 @@ if (typeof HTMLDialogElement !== "undefined" && !HTMLDialogElement.prototype.sho
   HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement, returnValue?: string) {
     if (!this.hasAttribute("open")) return;
     this.removeAttribute("open");
+    if (modals.includes(this)) modals.splice(modals.indexOf(this), 1);
     if (returnValue !== undefined) this.returnValue = returnValue;
     this.dispatchEvent(new Event("close"));
   };
+  document.addEventListener("keydown", (e) => {
+    // A dialog removed from the page without close() (an unmount) no longer counts.
+    while (modals.length > 0 && !modals[modals.length - 1]!.isConnected) modals.pop();
+    const top = modals[modals.length - 1];
+    if (e.key !== "Escape" || !top) return;
+    if (top.dispatchEvent(new Event("cancel", { cancelable: true }))) top.close();
+  });
 }
 
 // jsdom lays nothing out: give the table's scroll box a size, so the virtualizer renders a window of rows
