@@ -58,7 +58,10 @@ fn free_port() -> u16 {
 }
 
 impl DriverProcess {
-    fn start() -> DriverProcess {
+    /// `home` holds the app's per-user folders (XDG config, data, cache): the saved window state, the
+    /// webview's storage (theme, dismissed banners) and the logs belong to one test's data folder, so tests
+    /// don't see each other's and a restart within a test sees its own.
+    fn start(home: &Path) -> DriverProcess {
         let port = free_port();
         let native_port = free_port();
         let bin = env_path("TAURI_DRIVER").unwrap_or_else(|| PathBuf::from("tauri-driver"));
@@ -69,6 +72,9 @@ impl DriverProcess {
                 "--native-port",
                 &native_port.to_string(),
             ])
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .process_group(0)
@@ -100,6 +106,11 @@ impl Drop for DriverProcess {
     }
 }
 
+/// The per-user folders of an app launched on `data_dir` (see `DriverProcess::start`).
+pub fn xdg_home(data_dir: &Path) -> PathBuf {
+    data_dir.join("xdg-home")
+}
+
 /// One running app with a WebDriver session.
 pub struct App {
     pub wd: WebDriver,
@@ -125,7 +136,7 @@ impl App {
     pub async fn launch_binary(binary: &Path, data_dir: &Path) -> App {
         let mut last_err = None;
         for attempt in 1..=2 {
-            let driver = DriverProcess::start();
+            let driver = DriverProcess::start(&xdg_home(data_dir));
             let mut caps = Capabilities::new();
             caps.set("browserName", "wry").expect("caps");
             caps.set(

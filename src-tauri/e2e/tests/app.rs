@@ -1179,3 +1179,109 @@ async fn back_up_now_then_restore_through_the_native_open_dialog() {
     assert!(app.registry().verify_audit().expect("verify").ok);
     app.quit().await;
 }
+
+// ----- a desktop app's manners (issue 8) -----
+
+/// The window's size as X sees it.
+fn window_size(window: &str) -> (u32, u32) {
+    let out = xdotool(&["getwindowgeometry", "--shell", window]);
+    let field = |name: &str| -> u32 {
+        out.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {out}"))
+    };
+    (field("WIDTH"), field("HEIGHT"))
+}
+
+/// Ctrl (or Cmd) with `key`, pressed in the page as the user would.
+async fn press_ctrl(app: &App, key: &str) {
+    app.wd
+        .action_chain()
+        .key_down(Key::Control)
+        .send_keys(key)
+        .key_up(Key::Control)
+        .perform()
+        .await
+        .expect("key press");
+}
+
+const ABOUT: &str = "//dialog[@open and @data-testid='about-dialog']";
+
+/// Two shortcuts and Esc in the page, an item of the real GTK menu bar (Help → About, by its mnemonics), then
+/// File → Quit by its accelerator after resizing the window: the next start opens at the size it was left.
+#[tokio::test]
+async fn menu_shortcuts_and_the_window_size_restored_on_the_next_start() {
+    assert!(
+        visible_app_windows().is_empty(),
+        "another ModelOps window is already on this display"
+    );
+    let (dir, app) = launch_fresh().await;
+    let window = visible_app_windows().remove(0);
+    assert_eq!(window_size(&window), (1280, 800), "the configured size on a first start");
+
+    press_ctrl(&app, "f").await;
+    let focused = app.wd.active_element().await.expect("active element");
+    assert_eq!(
+        focused.attr("id").await.expect("id").as_deref(),
+        Some("model-search"),
+        "Ctrl+F focuses the search"
+    );
+    press_ctrl(&app, "n").await;
+    app.el(REGISTER).await;
+    app.wd
+        .action_chain()
+        .send_keys(Key::Escape)
+        .perform()
+        .await
+        .expect("Esc");
+    app.gone(REGISTER).await;
+
+    // Help → About through the menu bar: Alt+H opens Help, A its "About ModelOps" item.
+    xdotool(&["mousemove", "--window", &window, "400", "300"]);
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["key", "--clearmodifiers", "alt+h"]);
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(&["key", "a"]);
+    let registry_path = dir.path().join("registry.sqlite3");
+    let shown = app
+        .text(&format!("{ABOUT}//*[@data-testid='about-registry-path']"))
+        .await;
+    assert_eq!(shown, registry_path.display().to_string());
+    let schema = app
+        .text(&format!("{ABOUT}//*[@data-testid='about-schema']"))
+        .await;
+    assert!(
+        schema.starts_with(&modelops_core::db::LATEST_SCHEMA.to_string()),
+        "{schema}"
+    );
+    app.screenshot("about").await;
+    app.wd
+        .action_chain()
+        .send_keys(Key::Escape)
+        .perform()
+        .await
+        .expect("Esc");
+    app.gone(ABOUT).await;
+
+    xdotool(&["windowsize", "--sync", &window, "1100", "700"]);
+    wait_until("the window has its new size", || {
+        window_size(&window) == (1100, 700)
+    });
+    // File → Quit's accelerator: the app exits through its run loop, which saves the window state.
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["key", "--clearmodifiers", "ctrl+q"]);
+    wait_until("the app quit", || visible_app_windows().is_empty());
+    let saved = std::fs::read_to_string(
+        xdg_home(dir.path()).join("config/dev.modelops.desktop/.window-state.json"),
+    )
+    .expect("the window state was saved on quit");
+    println!("saved window state: {saved}");
+    drop(app);
+
+    let app = App::launch(dir.path()).await;
+    wait_row_contains(&app, "model-1", name_of("model-1")).await;
+    let window = visible_app_windows().remove(0);
+    assert_eq!(window_size(&window), (1100, 700), "restored on the next start");
+    app.quit().await;
+}
