@@ -10,7 +10,7 @@ import {
   type RefObject,
 } from "react";
 import { createPortal } from "react-dom";
-import { CheckCircle2, AlertTriangle, X } from "lucide-react";
+import { CheckCircle2, AlertTriangle, Info, X } from "lucide-react";
 
 export type ToastTone = "success" | "error" | "info";
 
@@ -54,6 +54,7 @@ export function useToastHost(ref: RefObject<HTMLElement | null>) {
 
 const DURATION: Record<ToastTone, number> = { success: 5000, info: 5000, error: 10000 };
 const MAX_VISIBLE = 4;
+const TONE_LABEL: Record<ToastTone, string> = { success: "Done", error: "Error", info: "Note" };
 
 /**
  * Toasts in two always-present live regions (polite for success/info, assertive for errors), so screen readers
@@ -132,8 +133,9 @@ function Toast({ item, onDismiss }: { item: ToastItem; onDismiss: (id: number) =
       onFocus={() => setPaused(true)}
       onBlur={() => setPaused(false)}
     >
-      <span className="toast-icon" aria-hidden="true">
-        {item.tone === "error" ? <AlertTriangle size={18} /> : <CheckCircle2 size={18} />}
+      {/* Named, so a screen reader hears whether it went wrong before what happened. */}
+      <span className="toast-icon" role="img" aria-label={TONE_LABEL[item.tone]}>
+        {item.tone === "error" ? <AlertTriangle size={18} aria-hidden="true" /> : item.tone === "info" ? <Info size={18} aria-hidden="true" /> : <CheckCircle2 size={18} aria-hidden="true" />}
       </span>
       <div className="toast-text">
         <p className="toast-title">{item.title}</p>

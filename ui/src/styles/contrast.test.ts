@@ -1,3 +1,5 @@
+/// <reference types="node" />
+// Node types for this file only: it reads the stylesheet from disk; the app itself never runs in Node.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -5,7 +7,9 @@ import { hex } from "wcag-contrast";
 import { describe, expect, it } from "vitest";
 
 // Read from disk: vitest runs with `css: false`, which empties even a `?raw` import of a stylesheet.
-const css = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "app.css"), "utf8");
+const here = dirname(fileURLToPath(import.meta.url));
+const css = readFileSync(join(here, "app.css"), "utf8");
+const gatesCss = readFileSync(join(here, "../features/gates/gates.css"), "utf8");
 
 /** The custom properties declared directly in the first rule whose selector is exactly `selector`. */
 function tokens(selector: string): Record<string, string> {
@@ -113,5 +117,12 @@ describe("colour contrast of app.css (WCAG 2.x AA)", () => {
 
   it("overrides in the dark theme only tokens that the light theme declares", () => {
     expect(Object.keys(DARK_EXPLICIT).filter((k) => !(k in LIGHT))).toEqual([]);
+  });
+});
+
+describe("focus ring", () => {
+  it("is drawn with --focus on every :focus-visible element and removed nowhere", () => {
+    expect(css).toMatch(/^:focus-visible \{\s*outline: 2px solid var\(--focus\);/m);
+    for (const sheet of [css, gatesCss]) expect(sheet).not.toMatch(/outline(-style|-width)?\s*:\s*(none|0)\b/);
   });
 });

@@ -52,7 +52,7 @@ export function BackupsDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <Modal labelledBy={titleId} onClose={onClose} className="modal-form-dialog modal-backups" testId="backups-dialog">
-        <header className="modal-header">
+        <div className="modal-header">
           <div>
             <h2 id={titleId} className="modal-title">
               Backups
@@ -71,7 +71,7 @@ export function BackupsDialog({ onClose }: { onClose: () => void }) {
           >
             Back up now
           </Button>
-        </header>
+        </div>
 
         <div className="modal-body">
           <div className="backups-where">

@@ -13,6 +13,18 @@ export function runScore(run: TestRun): string {
   return `${run.passed}/${run.total} passed${run.skipped > 0 ? ` · ${run.skipped} skipped` : ""}`;
 }
 
+/** A run's score, with a mark and words for whether it passes the gate: the pill's colour alone would not say. */
+export function RunPill({ run }: { run: TestRun }) {
+  const ok = run.passesGate;
+  const verdict = ok ? "passes the quality gate" : "fails the quality gate";
+  return (
+    <span className={`test-pill ${ok ? "test-pass" : "test-fail"}`} title={`This run ${verdict}`}>
+      <span aria-hidden="true">{ok ? "✓" : "✕"}</span> <span>{runScore(run)}</span>
+      <span className="sr-only">, {verdict}</span>
+    </span>
+  );
+}
+
 /** A model's test runs, newest first; each expands to its checks. */
 export function TestRunsList({ modelId }: { modelId: string }) {
   const [limit, setLimit] = useState(PAGE);
@@ -52,11 +64,10 @@ export function TestRunsList({ modelId }: { modelId: string }) {
 
 function RunItem({ run }: { run: TestRun }) {
   const [open, setOpen] = useState(false);
-  const ok = run.passesGate;
   return (
     <li className="test-run-item" data-run={run.id}>
       <button type="button" className="test-run-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-        <span className={`test-pill ${ok ? "test-pass" : "test-fail"}`}>{runScore(run)}</span> version{" "}
+        <RunPill run={run} /> version{" "}
         <span className="mono">{run.version}</span> ·{" "}
         <time dateTime={run.runAt} title={utc(run.runAt)}>
           {relative(run.runAt)}

@@ -86,7 +86,7 @@ export function ImportDialog({ onClose }: Props) {
 
   return (
     <Modal labelledBy={titleId} onClose={onClose} className="modal-form-dialog modal-import">
-      <header className="modal-header">
+      <div className="modal-header">
         <div>
           <h2 id={titleId} className="modal-title">
             Import legacy data
@@ -97,7 +97,7 @@ export function ImportDialog({ onClose }: Props) {
             then all of it or nothing.
           </p>
         </div>
-      </header>
+      </div>
 
       <div className="modal-body">
         <fieldset className="form-fieldset">

@@ -28,7 +28,7 @@ import { latestVersion } from "../../lib/semver";
 import { useModelDetails } from "../../queries";
 import { ChecksTable } from "../gates/checks";
 import { QualityGatesSection } from "../gates/QualityGatesSection";
-import { runScore } from "../gates/TestRunsList";
+import { RunPill } from "../gates/TestRunsList";
 import { RegisterDialog } from "../register/RegisterDialog";
 import { ModelActions } from "./ModelActions";
 
@@ -54,7 +54,7 @@ export function ModelDetailsModal({ model: fromList, onClose }: Props) {
 
   return (
     <Modal labelledBy={titleId} onClose={onClose} className="modal-details">
-      <header className="modal-header">
+      <div className="modal-header">
         <div>
           <h2 id={titleId} className="modal-title">
             {model.name}
@@ -93,7 +93,7 @@ export function ModelDetailsModal({ model: fromList, onClose }: Props) {
             <X size={18} aria-hidden="true" />
           </button>
         </div>
-      </header>
+      </div>
 
       <div className="modal-body">
         <ModelActions model={model} abTests={details.data?.abTests ?? []} versions={versions} onTested={setLastRun} />
@@ -188,7 +188,10 @@ function DetailsBody({ details, idPrefix }: { details: ModelDetails; idPrefix: s
 
 
       <section className="detail-section" aria-labelledby={`${idPrefix}-ab`}>
-        <h3 id={`${idPrefix}-ab`}>A/B tests</h3>
+        {/* Named apart from the page's own "A/B tests" region, which the dialog covers. */}
+        <h3 id={`${idPrefix}-ab`}>
+          A/B tests<span className="sr-only"> of {details.model.name}</span>
+        </h3>
         {details.abTests.length === 0 ? (
           <p className="muted">Not in any A/B test.</p>
         ) : (
@@ -236,14 +239,11 @@ function DetailsBody({ details, idPrefix }: { details: ModelDetails; idPrefix: s
 }
 
 export function TestRunResult({ run, heading, highlight = false }: { run: TestRun; heading?: string; highlight?: boolean }) {
-  const ok = run.passesGate;
   return (
     <div className={`test-run${highlight ? " test-run-highlight" : ""}`}>
       <div className="test-run-head">
         {heading ? <h3 className="test-run-heading">{heading}</h3> : null}
-        <span className={`test-pill ${ok ? "test-pass" : "test-fail"}`}>
-          {runScore(run)}
-        </span>
+        <RunPill run={run} />
         <span>{Math.round(run.successRate * 100)}% success rate</span>
         <span className="muted">
           version <span className="mono">{run.version}</span> ·{" "}

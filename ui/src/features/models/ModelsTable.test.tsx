@@ -118,6 +118,34 @@ describe("models table: search and filters", () => {
   });
 });
 
+describe("models table: keyboard", () => {
+  it("Tab reaches the sortable headers, then each row's Details; Up/Down move between rows", async () => {
+    mockBackend();
+    const { user } = renderApp();
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    const sortName = within(header("Model")).getByRole("button");
+    sortName.focus();
+    await user.tab();
+    expect(within(header("Version")).getByRole("button")).toHaveFocus();
+
+    const views = bodyRows().map((r) => within(r).getByRole("button", { name: /^View details of / }));
+    views[0]!.focus();
+    await user.tab();
+    expect(views[1]).toHaveFocus();
+
+    await user.keyboard("{ArrowDown}");
+    expect(views[2]).toHaveFocus();
+    await user.keyboard("{ArrowUp}{ArrowUp}");
+    expect(views[0]).toHaveFocus();
+    // At an end, nothing moves.
+    await user.keyboard("{ArrowUp}");
+    expect(views[0]).toHaveFocus();
+    views[3]!.focus();
+    await user.keyboard("{ArrowDown}");
+    expect(views[3]).toHaveFocus();
+  });
+});
+
 describe("models table: windowed fetching (100 000 models)", () => {
   it("asks only for the first page and the one after it, and renders only the rows in view", async () => {
     const backend = mockBackend({ get_summary: () => ({ ...summary, total: 100_000 }) }, { models: manyModels(100_000) });

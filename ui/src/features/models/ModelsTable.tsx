@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useState, type ReactNode } from "react";
+import { memo, useEffect, useLayoutEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { flexRender, functionalUpdate, useTable, type SortingState } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
@@ -77,6 +77,7 @@ export function ModelsTable({ view, head, stale, onSort, onView, onClearFilters 
       role="region"
       aria-label="Models table, scrollable"
       aria-busy={stale || undefined}
+      onKeyDown={moveBetweenRows}
     >
       <table className={`models-table${stale ? " is-stale" : ""}`} aria-label="Models" aria-rowcount={head.total + 1}>
         <thead>
@@ -136,6 +137,22 @@ export function ModelsTable({ view, head, stale, onSort, onView, onClearFilters 
       </table>
     </div>
   );
+}
+
+/**
+ * Up/Down on a row's Details button moves to the next row's: Tab alone walks past every header first. Only rendered
+ * rows are reachable this way, which is enough: the virtualizer renders rows beyond the edges (overscan), and
+ * focusing one scrolls it into view, which brings in the rows after it.
+ */
+function moveBetweenRows(e: KeyboardEvent<HTMLDivElement>) {
+  if ((e.key !== "ArrowDown" && e.key !== "ArrowUp") || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  if (!(e.target instanceof HTMLElement) || !e.target.matches("[data-row-view]")) return;
+  const row = e.target.closest("tr");
+  const next = e.key === "ArrowDown" ? row?.nextElementSibling : row?.previousElementSibling;
+  const target = next?.querySelector<HTMLElement>("[data-row-view]");
+  if (!target) return;
+  e.preventDefault();
+  target.focus();
 }
 
 /** The page indexes covering rows `first ..= last`. */
@@ -321,7 +338,8 @@ const ModelRow = memo(function ModelRow({
             <td key={cell.id} className={className}>
               <button
                 type="button"
-                className="btn btn-ghost btn-sm"
+                className="btn btn-ghost btn-sm row-view"
+                data-row-view
                 aria-label={`View details of ${m.name}`}
                 onClick={() => onView(m)}
               >

@@ -104,7 +104,7 @@ export function RegisterDialog({ mode, onClose, onRegistered }: Props) {
   return (
     <Modal labelledBy={titleId} onClose={onClose} className="modal-form-dialog">
       <form className="modal-form" onSubmit={submit} noValidate aria-labelledby={titleId}>
-        <header className="modal-header">
+        <div className="modal-header">
           <div>
             <h2 id={titleId} className="modal-title">
               {current ? `Register a new version of ${current.name}` : "Register a model"}
@@ -120,7 +120,7 @@ export function RegisterDialog({ mode, onClose, onRegistered }: Props) {
               )}
             </p>
           </div>
-        </header>
+        </div>
 
         <div className="modal-body">
           <div className="form-grid">
