@@ -13,14 +13,15 @@ export function runScore(run: TestRun): string {
   return `${run.passed}/${run.total} passed${run.skipped > 0 ? ` · ${run.skipped} skipped` : ""}`;
 }
 
-/** A run's score, with a mark and words for whether it passes the gate: the pill's colour alone would not say. */
+/**
+ * A run's score, with a mark for whether it passes the gate, so the pill's colour is not the only sign. The words
+ * ("4/5 passed") already say it to a screen reader; the mark is for the eye, and hidden from it.
+ */
 export function RunPill({ run }: { run: TestRun }) {
   const ok = run.passesGate;
-  const verdict = ok ? "passes the quality gate" : "fails the quality gate";
   return (
-    <span className={`test-pill ${ok ? "test-pass" : "test-fail"}`} title={`This run ${verdict}`}>
+    <span className={`test-pill ${ok ? "test-pass" : "test-fail"}`} title={ok ? "Passes the quality gate" : "Fails the quality gate"}>
       <span aria-hidden="true">{ok ? "✓" : "✕"}</span> <span>{runScore(run)}</span>
-      <span className="sr-only">, {verdict}</span>
     </span>
   );
 }
