@@ -11,11 +11,11 @@ export function AboutDialog({ onClose }: { onClose: () => void }) {
   const a = about.data;
   return (
     <Modal labelledBy={titleId} onClose={onClose} className="modal-about" testId="about-dialog">
-      <header className="modal-header">
+      <div className="modal-header">
         <h2 id={titleId} className="modal-title">
           About ModelOps
         </h2>
-      </header>
+      </div>
       <div className="modal-body">
         <p>An offline registry for machine-learning models. Everything stays in one SQLite file on this computer.</p>
         {a ? (
