@@ -8,6 +8,7 @@ import { Spinner } from "./components/Spinner";
 import { AbTestsPanel } from "./features/ab-tests/AbTestsPanel";
 import { BackupsDialog } from "./features/backups/BackupsDialog";
 import { ExportButton } from "./features/export/ExportButton";
+import { DemoBanner } from "./features/first-run/DemoBanner";
 import { ImportDialog } from "./features/import/ImportDialog";
 import { ModelDetailsModal } from "./features/models/ModelDetailsModal";
 import { ModelsTable, ModelsTableSkeleton } from "./features/models/ModelsTable";
@@ -149,6 +150,7 @@ function RegistryApp() {
       </header>
 
       <main className="app-main">
+        <DemoBanner demoModels={summary.data?.demoModels} />
         <SummaryCards summary={summary.data} loading={summary.isPending} />
         {summary.isError ? (
           <p className="inline-error small" role="alert">
@@ -177,6 +179,8 @@ function RegistryApp() {
               onSort={viewState.setSort}
               onView={setOpen}
               onClearFilters={viewState.clearFilters}
+              onRegister={() => setRegistering(true)}
+              onImport={() => setImporting(true)}
             />
           ) : head.isError ? null : (
             <ModelsTableSkeleton />
