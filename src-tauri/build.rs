@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "archive_model",
     "register_model",
     "register_version",
+    "clear_demo_data",
     "query_timeline",
     "production_at",
     "verify_audit",

@@ -605,6 +605,25 @@ fn export_models_and_audit_log_to_csv() {
 }
 
 #[test]
+fn clear_demo_removes_the_demo_models_once_and_keeps_yours() {
+    let cli = Cli::new();
+    let mine = cli.register_model();
+    let out = cli.ok(&["clear-demo"]);
+    assert!(out.starts_with("Removed 4 demo models with "), "{out}");
+    let page: ModelPage = cli.json(&["list"]);
+    assert_eq!(ids(&page), vec![mine.as_str()]);
+    let again: ClearDemoResult = cli.json(&["clear-demo"]);
+    assert_eq!(again, ClearDemoResult::default());
+    assert!(cli.ok(&["clear-demo"]).contains("No demo data to clear"));
+    let timeline = cli.ok(&["timeline", "--action", "demo-data-cleared"]);
+    assert!(
+        timeline.contains("Cleared the demo data: Removed 4 demo models"),
+        "{timeline}"
+    );
+    assert!(cli.ok(&["verify-audit"]).starts_with("Audit log intact"));
+}
+
+#[test]
 fn verify_audit_passes_then_finds_the_tampered_event() {
     let cli = Cli::new();
     let out = cli.ok(&["verify-audit"]);

@@ -111,6 +111,22 @@ fn list_and_summary() {
 }
 
 #[test]
+fn clear_demo_data_removes_the_demo_and_then_has_nothing_to_do() {
+    let h = seeded();
+    let raw = h.raw("get_summary", json!({})).unwrap();
+    assert_eq!(raw["demoModels"], 4);
+    let cleared = h.raw("clear_demo_data", json!({})).unwrap();
+    assert_eq!(cleared["modelsRemoved"], 4);
+    assert!(cleared["versionsRemoved"].as_u64().unwrap() >= 4);
+    let s: Summary = h.ok("get_summary", json!({}));
+    assert_eq!((s.total, s.demo_models), (0, 0));
+    let again: ClearDemoResult = h.ok("clear_demo_data", json!({}));
+    assert_eq!(again, ClearDemoResult::default());
+    let report: AuditReport = h.ok("verify_audit", json!({}));
+    assert!(report.ok);
+}
+
+#[test]
 fn query_and_frameworks() {
     let h = harness(AppState::from_registry(
         Registry::open_generated_in_memory(250, 1).unwrap(),

@@ -156,6 +156,9 @@ pub enum Command {
         #[arg(value_name = "BACKUP_FILE")]
         file: PathBuf,
     },
+    /// Remove the demo models seeded on first start, with their versions, test runs and A/B tests (your own
+    /// models and versions are kept, and the audit log keeps every event; nothing to do when there are none)
+    ClearDemo,
     /// Recompute the audit log's hash chain and report the first broken link (exit 4 if broken)
     VerifyAudit,
     /// Recorded events, newest first, filtered by model, action and time
@@ -389,6 +392,8 @@ pub enum ActionArg {
     AbTestConcluded,
     #[value(alias = "ab_test_aborted")]
     AbTestAborted,
+    #[value(alias = "demo_data_cleared")]
+    DemoDataCleared,
 }
 
 impl From<ActionArg> for EventAction {
@@ -405,6 +410,7 @@ impl From<ActionArg> for EventAction {
             ActionArg::AbResultsImported => EventAction::AbResultsImported,
             ActionArg::AbTestConcluded => EventAction::AbTestConcluded,
             ActionArg::AbTestAborted => EventAction::AbTestAborted,
+            ActionArg::DemoDataCleared => EventAction::DemoDataCleared,
         }
     }
 }
@@ -788,6 +794,10 @@ fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result
             out.emit(&list, |w, l| output::backups(w, l))?;
         }
         Command::Restore { .. } => unreachable!("handled before the registry is opened"),
+        Command::ClearDemo => {
+            let result = reg.clear_demo_data()?;
+            out.emit(&result, |w, r| output::demo_cleared(w, r))?;
+        }
         Command::VerifyAudit => {
             let report = reg.verify_audit()?;
             out.emit(&report, |w, r| output::audit(w, r))?;

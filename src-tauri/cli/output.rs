@@ -7,9 +7,9 @@ use std::io::{self, Write};
 use modelops_core::gates::Outcome;
 use modelops_core::import::{ImportAction, ImportPlan};
 use modelops_core::types::{
-    AbTest, AbTestStatus, AuditReport, CheckResult, Comparator, Event, EventAction, ExportResult,
-    Metric, Model, ModelDetails, ModelPage, ProductionAt, RegisterResult, RollbackResult, Status,
-    TestRun, TimelinePage, TransitionResult, VersionInfo,
+    AbTest, AbTestStatus, AuditReport, CheckResult, ClearDemoResult, Comparator, Event,
+    EventAction, ExportResult, Metric, Model, ModelDetails, ModelPage, ProductionAt,
+    RegisterResult, RollbackResult, Status, TestRun, TimelinePage, TransitionResult, VersionInfo,
 };
 
 use super::table::{clip, Align, Table};
@@ -190,6 +190,10 @@ fn event_sentence(e: &Event) -> String {
         EventAction::AbTestAborted => match detail {
             Some(d) => format!("Aborted A/B test: {d}"),
             None => "Aborted A/B test".to_owned(),
+        },
+        EventAction::DemoDataCleared => match detail {
+            Some(d) => format!("Cleared the demo data: {d}"),
+            None => "Cleared the demo data".to_owned(),
         },
         EventAction::Archived => match e.from_status {
             Some(s) => format!("Archived (was {})", s.as_str()),
@@ -717,6 +721,20 @@ pub fn exported(w: &mut dyn Write, r: &ExportResult, audit: bool) -> io::Result<
         plural(r.rows, "model", "models")
     };
     writeln!(w, "Wrote {what} to {}.", r.path)
+}
+
+pub fn demo_cleared(w: &mut dyn Write, r: &ClearDemoResult) -> io::Result<()> {
+    if r.models_removed == 0 {
+        return writeln!(w, "No demo data to clear; nothing was changed.");
+    }
+    writeln!(
+        w,
+        "Removed {} with {}, {} and {}. The audit log keeps their events.",
+        plural(r.models_removed, "demo model", "demo models"),
+        plural(r.versions_removed, "version", "versions"),
+        plural(r.test_runs_removed, "test run", "test runs"),
+        plural(r.ab_tests_removed, "A/B test", "A/B tests")
+    )
 }
 
 pub fn audit(w: &mut dyn Write, r: &AuditReport) -> io::Result<()> {

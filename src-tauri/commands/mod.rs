@@ -33,6 +33,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         models::archive_model,
         models::register_model,
         models::register_version,
+        models::clear_demo_data,
         audit::query_timeline,
         audit::production_at,
         audit::verify_audit,

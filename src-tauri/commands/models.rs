@@ -1,8 +1,8 @@
 use modelops_core::metrics::MetricHistory;
 use modelops_core::types::{
-    ActionRequest, DeployRequest, FrameworkCount, ModelDetails, ModelList, ModelPage, ModelQuery,
-    ModelRef, RegisterModelRequest, RegisterResult, RegisterVersionRequest, RollbackRequest,
-    RollbackResult, Summary, TestRun, TransitionResult,
+    ActionRequest, ClearDemoResult, DeployRequest, FrameworkCount, ModelDetails, ModelList,
+    ModelPage, ModelQuery, ModelRef, RegisterModelRequest, RegisterResult, RegisterVersionRequest,
+    RollbackRequest, RollbackResult, Summary, TestRun, TransitionResult,
 };
 use tauri::State;
 
@@ -32,6 +32,12 @@ pub async fn list_frameworks(state: State<'_, AppState>) -> Result<Vec<Framework
 #[tauri::command]
 pub async fn get_summary(state: State<'_, AppState>) -> Result<Summary, IpcError> {
     blocking(&state, |r| r.summary()).await
+}
+
+/// Removes the demo models seeded on first start (see `Registry::clear_demo_data`).
+#[tauri::command]
+pub async fn clear_demo_data(state: State<'_, AppState>) -> Result<ClearDemoResult, IpcError> {
+    blocking(&state, |r| r.clear_demo_data()).await
 }
 
 #[tauri::command]

@@ -142,7 +142,7 @@ describe("App", () => {
     expect(screen.getByText("Database error: disk I/O error")).toBeInTheDocument();
     fail = false;
     await user.click(screen.getByRole("button", { name: "Retry" }));
-    expect(await screen.findByText("No models in the registry yet.")).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "No models yet" })).toBeInTheDocument();
     expect(backend.callsOf("query_models")).toHaveLength(2);
   });
 });

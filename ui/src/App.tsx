@@ -9,6 +9,7 @@ import { ThemeToggle } from "./components/ThemeToggle";
 import { AbTestsPanel } from "./features/ab-tests/AbTestsPanel";
 import { BackupsDialog } from "./features/backups/BackupsDialog";
 import { ExportButton } from "./features/export/ExportButton";
+import { DemoBanner } from "./features/first-run/DemoBanner";
 import { ImportDialog } from "./features/import/ImportDialog";
 import { ModelDetailsModal } from "./features/models/ModelDetailsModal";
 import { ModelsTable, ModelsTableSkeleton } from "./features/models/ModelsTable";
@@ -189,6 +190,7 @@ function RegistryApp() {
       </header>
 
       <main className="app-main">
+        <DemoBanner demoModels={summary.data?.demoModels} />
         <SummaryCards summary={summary.data} loading={summary.isPending} />
         {summary.isError ? (
           <p className="inline-error small" role="alert">
@@ -217,6 +219,8 @@ function RegistryApp() {
               onSort={viewState.setSort}
               onView={setOpen}
               onClearFilters={viewState.clearFilters}
+              onRegister={() => setRegistering(true)}
+              onImport={() => setImporting(true)}
             />
           ) : head.isError ? null : (
             <ModelsTableSkeleton />

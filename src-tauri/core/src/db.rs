@@ -15,7 +15,7 @@ use rusqlite_migration::{HookResult, Migrations, M};
 use crate::error::{is_corruption, RegistryError, Result};
 
 /// The schema version this build writes; `migrations()` has this many steps.
-pub const LATEST_SCHEMA: i64 = 8;
+pub const LATEST_SCHEMA: i64 = 9;
 
 /// The migrations, in order. Migration N leaves `user_version = N`.
 pub fn migrations() -> Migrations<'static> {
@@ -34,6 +34,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0006_quality_gates.sql")),
         M::up(include_str!("migrations/0007_metric_points.sql")),
         M::up(include_str!("migrations/0008_settings.sql")),
+        M::up(include_str!("migrations/0009_clear_demo.sql")),
     ])
 }
 

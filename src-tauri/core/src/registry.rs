@@ -272,6 +272,11 @@ impl Registry {
                 [],
                 |r| r.get(0),
             )?;
+            s.demo_models = tx.query_row(
+                "SELECT count(*) FROM models INDEXED BY models_demo WHERE is_demo = 1",
+                [],
+                |r| r.get(0),
+            )?;
             Ok(s)
         })
     }

@@ -8,7 +8,7 @@ use rusqlite::{params, Transaction};
 use crate::error::Result;
 use crate::metrics::{record_version_metrics, Recorded};
 use crate::registry::{insert_event, NewEvent};
-use crate::types::{EventAction, Status};
+use crate::types::{ClearDemoResult, EventAction, Status};
 
 struct DemoVersion {
     version: &'static str,
@@ -277,4 +277,76 @@ pub(crate) fn seed_if_new(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<bo
         params![SEEDED_KEY, now.to_rfc3339()],
     )?;
     Ok(true)
+}
+
+/// The demo models, as one set: a model is demo data while every version of it is (migration 9 clears the
+/// flag when the user registers a version on it).
+const DEMO_IDS: &str = "SELECT id FROM models WHERE is_demo = 1";
+
+impl crate::registry::Registry {
+    /// Removes the demo models and everything that belongs only to them: versions, metric history, test
+    /// runs, quality-gate suites, deployments, and A/B tests with a demo model on either side. The user's
+    /// models and versions are never touched.
+    ///
+    /// The audit log keeps the removed models' events (it is append-only and hash-chained) and gains one
+    /// event saying what was removed. The seed marker in `meta` stays, so the demo does not come back when
+    /// the file is reopened. With no demo data, nothing is written and every count is zero.
+    pub fn clear_demo_data(&self) -> Result<ClearDemoResult> {
+        self.write(|tx| {
+            let models: u32 =
+                tx.query_row(&format!("SELECT count(*) FROM ({DEMO_IDS})"), [], |r| {
+                    r.get(0)
+                })?;
+            if models == 0 {
+                return Ok(ClearDemoResult::default());
+            }
+            let count = |sql: String| -> Result<u32> {
+                let n = tx.execute(&sql, [])?;
+                Ok(u32::try_from(n).unwrap_or(u32::MAX))
+            };
+            // Children before parents: foreign keys are checked at each statement.
+            let tests = format!("SELECT id FROM ab_tests WHERE model_a IN ({DEMO_IDS}) OR model_b IN ({DEMO_IDS})");
+            count(format!("DELETE FROM ab_results WHERE test_id IN ({tests})"))?;
+            let ab_tests_removed = count(format!(
+                "DELETE FROM ab_tests WHERE model_a IN ({DEMO_IDS}) OR model_b IN ({DEMO_IDS})"
+            ))?;
+            count(format!("DELETE FROM metric_points WHERE model_id IN ({DEMO_IDS})"))?;
+            count(format!(
+                "DELETE FROM test_checks WHERE run_id IN (SELECT id FROM test_runs WHERE model_id IN ({DEMO_IDS}))"
+            ))?;
+            let test_runs_removed =
+                count(format!("DELETE FROM test_runs WHERE model_id IN ({DEMO_IDS})"))?;
+            count(format!("DELETE FROM suite_checks WHERE model_id IN ({DEMO_IDS})"))?;
+            count(format!("DELETE FROM deployments WHERE model_id IN ({DEMO_IDS})"))?;
+            // Models and versions reference each other; unpointing the current version breaks the cycle.
+            count("UPDATE models SET current_version_id = NULL WHERE is_demo = 1".to_owned())?;
+            let versions_removed =
+                count(format!("DELETE FROM model_versions WHERE model_id IN ({DEMO_IDS})"))?;
+            let models_removed = count("DELETE FROM models WHERE is_demo = 1".to_owned())?;
+            let plural = |n: u32, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
+            let detail = format!(
+                "Removed {} seeded on first start, with {}, {} and {}",
+                plural(models_removed, "demo model", "demo models"),
+                plural(versions_removed, "version", "versions"),
+                plural(test_runs_removed, "test run", "test runs"),
+                plural(ab_tests_removed, "A/B test", "A/B tests"),
+            );
+            insert_event(
+                tx,
+                self.actor(),
+                &NewEvent {
+                    detail: Some(&detail),
+                    ..NewEvent::new(Utc::now(), "", EventAction::DemoDataCleared)
+                },
+            )?;
+            Ok(ClearDemoResult {
+                models_removed,
+                versions_removed,
+                test_runs_removed,
+                ab_tests_removed,
+            })
+        })
+    }
 }

@@ -75,13 +75,16 @@ impl Registry {
             let total: u32 = tx
                 .prepare_cached(&format!("SELECT count(*) FROM events e WHERE {clause}"))?
                 .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
+            // The log outlives removed models (the demo data): their events show the id for a name, and a
+            // registry-wide event an empty one.
             let mut stmt = tx.prepare_cached(&format!(
-                "SELECT * FROM ({EVENT_SELECT} WHERE {clause} ORDER BY e.at DESC, e.id DESC LIMIT {} OFFSET {}) ev
-                 JOIN (SELECT id AS mid, name FROM models) mm ON mm.mid = ev.model_id",
+                "SELECT ev.*, coalesce(mm.name, ev.model_id)
+                 FROM ({EVENT_SELECT} WHERE {clause} ORDER BY e.at DESC, e.id DESC LIMIT {} OFFSET {}) ev
+                 LEFT JOIN (SELECT id AS mid, name FROM models) mm ON mm.mid = ev.model_id",
                 q.limit, q.offset
             ))?;
             let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                Ok(TimelineEvent { event: event_from_row(r)?, model_name: r.get(15)? })
+                Ok(TimelineEvent { event: event_from_row(r)?, model_name: r.get(14)? })
             })?;
             let mut events = rows.collect::<rusqlite::Result<Vec<_>>>()?;
             events.sort_by(|a, b| b.event.at.cmp(&a.event.at).then(b.event.id.cmp(&a.event.id)));

@@ -129,6 +129,9 @@ pub struct Summary {
     pub failing_tests: u32,
     /// Non-archived models whose current version has never been tested.
     pub untested: u32,
+    /// Models that are still demo data (seeded, none of their versions the user's): what "Clear demo data"
+    /// would remove. The page explains the demo while this is above zero.
+    pub demo_models: u32,
 }
 
 /// The per-model thresholds "Run tests" checks the current version against.
@@ -224,10 +227,12 @@ pub enum EventAction {
     AbResultsImported,
     AbTestConcluded,
     AbTestAborted,
+    /// The demo models were removed; recorded with model id '' because it concerns the whole registry.
+    DemoDataCleared,
 }
 
 impl EventAction {
-    pub const ALL: [EventAction; 11] = [
+    pub const ALL: [EventAction; 12] = [
         EventAction::Registered,
         EventAction::Promoted,
         EventAction::Deployed,
@@ -239,6 +244,7 @@ impl EventAction {
         EventAction::AbResultsImported,
         EventAction::AbTestConcluded,
         EventAction::AbTestAborted,
+        EventAction::DemoDataCleared,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -254,6 +260,7 @@ impl EventAction {
             EventAction::AbResultsImported => "ab_results_imported",
             EventAction::AbTestConcluded => "ab_test_concluded",
             EventAction::AbTestAborted => "ab_test_aborted",
+            EventAction::DemoDataCleared => "demo_data_cleared",
         }
     }
 
@@ -445,6 +452,17 @@ pub struct RollbackResult {
 pub struct ExportResult {
     pub path: String,
     pub rows: u32,
+}
+
+/// What `clear_demo_data` removed; all zero when there was no demo data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ClearDemoResult {
+    pub models_removed: u32,
+    pub versions_removed: u32,
+    pub test_runs_removed: u32,
+    pub ab_tests_removed: u32,
 }
 
 // ----- requests -----

@@ -8,6 +8,7 @@ import type { BackupInfo } from "../bindings/BackupInfo";
 import type { BackupList } from "../bindings/BackupList";
 import type { BackupSettings } from "../bindings/BackupSettings";
 import type { BackupSettingsRequest } from "../bindings/BackupSettingsRequest";
+import type { ClearDemoResult } from "../bindings/ClearDemoResult";
 import type { RegistryStatus } from "../bindings/RegistryStatus";
 import type { RestoreRequest } from "../bindings/RestoreRequest";
 import type { RestoreResult } from "../bindings/RestoreResult";
@@ -102,6 +103,9 @@ export const registerModel = (request: RegisterModelRequest) =>
 /** A new version of a model: it becomes current and the model returns to development. */
 export const registerVersion = (request: RegisterVersionRequest) =>
   call<RegisterResult>("register_version", { request: { ...request } });
+
+/** Removes the demo models seeded on first start; all counts are zero when there were none. */
+export const clearDemoData = () => call<ClearDemoResult>("clear_demo_data");
 
 /** The most events one query_timeline call returns. */
 export const MAX_TIMELINE_PAGE = 500;

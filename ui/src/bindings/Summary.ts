@@ -15,4 +15,9 @@ failingTests: number,
 /**
  * Non-archived models whose current version has never been tested.
  */
-untested: number, };
+untested: number, 
+/**
+ * Models that are still demo data (seeded, none of their versions the user's): what "Clear demo data"
+ * would remove. The page explains the demo while this is above zero.
+ */
+demoModels: number, };

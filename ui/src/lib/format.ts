@@ -120,6 +120,8 @@ export function eventSentence(e: Event): string {
       return e.detail ? `Concluded A/B test: ${e.detail}` : "Concluded A/B test";
     case "ab_test_aborted":
       return e.detail ? `Aborted A/B test: ${e.detail}` : "Aborted A/B test";
+    case "demo_data_cleared":
+      return e.detail ? `Cleared the demo data: ${e.detail}` : "Cleared the demo data";
   }
 }
 
@@ -131,7 +133,8 @@ export function sentenceShowsDetail(e: Event): boolean {
     e.action === "ab_test_stopped" ||
     e.action === "ab_results_imported" ||
     e.action === "ab_test_concluded" ||
-    e.action === "ab_test_aborted"
+    e.action === "ab_test_aborted" ||
+    e.action === "demo_data_cleared"
   );
 }
 
@@ -182,6 +185,7 @@ export const EVENT_ACTION_LABEL: Record<EventAction, string> = {
   ab_results_imported: "A/B results imported",
   ab_test_concluded: "A/B test concluded",
   ab_test_aborted: "A/B test aborted",
+  demo_data_cleared: "Demo data cleared",
 };
 
 /** Where a version went and when: "staging Nov 3 · production Nov 5 (rollback)"; "" when never deployed. */

@@ -3,6 +3,7 @@ import {
   abortAbTest,
   applyLegacyImport,
   archiveModel,
+  clearDemoData,
   concludeAbTest,
   deployModel,
   exportAuditCsv,
@@ -23,6 +24,7 @@ import {
 } from "../api";
 import type { AbTest } from "../bindings/AbTest";
 import type { AuditReport } from "../bindings/AuditReport";
+import type { ClearDemoResult } from "../bindings/ClearDemoResult";
 import type { Expected } from "../bindings/Expected";
 import type { ExportResult } from "../bindings/ExportResult";
 import type { ImportPlan } from "../bindings/ImportPlan";
@@ -204,5 +206,17 @@ export function useExportCsv() {
       if (path === null) return null;
       return exportModelsCsv(path, view);
     },
+  });
+}
+
+/**
+ * Clearing the demo removes models: everything that lists them refetches (invalidateModels), and so do the cached
+ * details, which may be of a model that is gone.
+ */
+export function useClearDemoData() {
+  const qc = useQueryClient();
+  return useMutation<ClearDemoResult, ApiError, void>({
+    mutationFn: clearDemoData,
+    onSettled: () => Promise.all([invalidateModels(qc), qc.invalidateQueries({ queryKey: modelKeys.details() })]),
   });
 }

@@ -132,6 +132,7 @@ export const summary: Summary = {
   productionAvgAccuracy: 0.951,
   failingTests: 1,
   untested: 1,
+  demoModels: 4,
 };
 
 export const runningAbTest: AbTest = {

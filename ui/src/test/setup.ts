@@ -52,4 +52,6 @@ for (const [prop, size] of [
 afterEach(() => {
   cleanup();
   clearMocks();
+  // Remembered choices (the demo banner's "Keep for now") must not leak from one test into the next.
+  localStorage.clear();
 });

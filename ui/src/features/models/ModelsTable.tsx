@@ -12,6 +12,7 @@ import { Button } from "../../components/Button";
 import { modelKeys, modelPageQuery, PAGE_SIZE, useModelPages } from "../../queries";
 import { ACTIONS_COLUMN, COLUMN_COUNT, COLUMN_LOOK, columns, features } from "./columns";
 import { isFiltered, viewHash } from "./view";
+import { EmptyRegistry } from "../first-run/EmptyRegistry";
 
 /** Every body row has this height (px); app.css sets the same on `.models-table tbody tr`. */
 export const ROW_HEIGHT = 52;
@@ -43,6 +44,9 @@ interface ModelsTableProps {
   onSort: (sort: SortKey, dir: SortDir) => void;
   onView: (model: Model) => void;
   onClearFilters: () => void;
+  /** With both, an empty registry shows the first-run empty state (EmptyRegistry) instead of the table. */
+  onRegister?: () => void;
+  onImport?: () => void;
 }
 
 /**
@@ -50,7 +54,7 @@ interface ModelsTableProps {
  * page at a time (pages of PAGE_SIZE rows) for the current view. Rust sorts and filters; the header only
  * changes the view.
  */
-export function ModelsTable({ view, head, stale, onSort, onView, onClearFilters }: ModelsTableProps) {
+export function ModelsTable({ view, head, stale, onSort, onView, onClearFilters, onRegister, onImport }: ModelsTableProps) {
   // State, not a ref: the rows' virtualizer must re-render once the scroll box exists.
   const [scrollEl, setScrollEl] = useState<HTMLDivElement | null>(null);
   const sorting = useMemo<SortingState>(() => [{ id: view.sort, desc: view.dir === "desc" }], [view.sort, view.dir]);
@@ -68,6 +72,11 @@ export function ModelsTable({ view, head, stale, onSort, onView, onClearFilters 
     enableSortingRemoval: false,
     sortDescFirst: false,
   });
+
+  // Nothing in the registry at all (not a filter that matches nothing): what to do first, not an empty grid.
+  if (head.total === 0 && !stale && !isFiltered(view) && onRegister && onImport) {
+    return <EmptyRegistry onRegister={onRegister} onImport={onImport} />;
+  }
 
   return (
     <div

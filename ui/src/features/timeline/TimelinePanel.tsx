@@ -43,6 +43,7 @@ export const EVENT_ACTIONS: readonly EventAction[] = [
   "ab_test_concluded",
   "ab_test_aborted",
   "archived",
+  "demo_data_cleared",
 ];
 
 export function TimelinePanel() {
