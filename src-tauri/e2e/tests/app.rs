@@ -1218,7 +1218,11 @@ async fn menu_shortcuts_and_the_window_size_restored_on_the_next_start() {
     );
     let (dir, app) = launch_fresh().await;
     let window = visible_app_windows().remove(0);
-    assert_eq!(window_size(&window), (1280, 800), "the configured size on a first start");
+    assert_eq!(
+        window_size(&window),
+        (1280, 800),
+        "the configured size on a first start"
+    );
 
     press_ctrl(&app, "f").await;
     let focused = app.wd.active_element().await.expect("active element");
@@ -1282,6 +1286,10 @@ async fn menu_shortcuts_and_the_window_size_restored_on_the_next_start() {
     let app = App::launch(dir.path()).await;
     wait_row_contains(&app, "model-1", name_of("model-1")).await;
     let window = visible_app_windows().remove(0);
-    assert_eq!(window_size(&window), (1100, 700), "restored on the next start");
+    assert_eq!(
+        window_size(&window),
+        (1100, 700),
+        "restored on the next start"
+    );
     app.quit().await;
 }

@@ -68,8 +68,9 @@ export function DemoBanner({ demoModels }: { demoModels: number | undefined }) {
         <h2>About the demo data</h2>
         <p>
           {demoModels === 1 ? "The model" : `The ${countWord(demoModels)} models`} marked &ldquo;Demo&rdquo;{" "}
-          {demoModels === 1 ? "is" : "are"} sample data, seeded on first start so that you can try every action.{" "}
-          {demoModels === 1 ? "It lives" : "They live"} in your local registry file like your own models.
+          {demoModels === 1 ? "is" : "are"} sample data, not measurements: ModelOps seeds four on first start so that you
+          can try every action. {demoModels === 1 ? "It lives" : "They live"} in your local registry file like your own
+          models.
         </p>
         <p className="muted small">
           &ldquo;Clear demo data&rdquo; removes them with their versions, test runs and A/B tests; your own models stay.
