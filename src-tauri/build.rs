@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "save_backup_settings",
     "restore_backup",
     "open_backups_folder",
+    "cancel_task",
 ];
 
 fn main() {

@@ -9,6 +9,7 @@ mod export;
 mod gates;
 mod import;
 mod models;
+mod tasks;
 
 use modelops_core::{ErrorCode, Registry};
 use tauri::ipc::Invoke;
@@ -56,6 +57,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         backups::save_backup_settings,
         backups::restore_backup,
         backups::open_backups_folder,
+        tasks::cancel_task,
     ]
 }
 
