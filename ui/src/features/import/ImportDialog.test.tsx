@@ -4,7 +4,7 @@ import type { ImportPlan } from "../../bindings/ImportPlan";
 import type { ImportRequest } from "../../bindings/ImportRequest";
 import type { Model } from "../../bindings/Model";
 import { model1, seedModels } from "../../test/fixtures";
-import { mockBackend, renderApp } from "../../test/render";
+import { mockBackend, renderApp, taskArgs } from "../../test/render";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 type User = ReturnType<typeof renderApp>["user"];
@@ -183,8 +183,8 @@ describe("import legacy data", () => {
     await within(dialog).findByRole("table", { name: "What the import would do" });
     await user.click(within(dialog).getByRole("button", { name: "Import" }));
     await waitFor(() => expect(backend.callsOf("apply_legacy_import")).toHaveLength(1));
-    expect(backend.callsOf("preview_legacy_import")[1]?.args).toEqual({ request: { modelsPath: MODELS_JSON } });
-    expect(backend.callsOf("apply_legacy_import")[0]?.args).toEqual({ request: { modelsPath: MODELS_JSON } });
+    expect(backend.callsOf("preview_legacy_import")[1]?.args).toEqual({ request: { modelsPath: MODELS_JSON }, ...taskArgs });
+    expect(backend.callsOf("apply_legacy_import")[0]?.args).toEqual({ request: { modelsPath: MODELS_JSON }, ...taskArgs });
   });
 
   it("shows Rust's INVALID_INPUT message inline, keeps the dialog open, and previews again once fixed", async () => {

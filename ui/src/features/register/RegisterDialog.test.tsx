@@ -4,7 +4,7 @@ import type { Model } from "../../bindings/Model";
 import type { RegisterModelRequest } from "../../bindings/RegisterModelRequest";
 import type { RegisterVersionRequest } from "../../bindings/RegisterVersionRequest";
 import { details, model1, versionInfo } from "../../test/fixtures";
-import { mockBackend, renderApp } from "../../test/render";
+import { mockBackend, renderApp, taskArgs } from "../../test/render";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 type User = ReturnType<typeof renderApp>["user"];
@@ -87,7 +87,7 @@ describe("register a model", () => {
       notes: "First cut.",
       tags: [{ key: "team", value: "risk" }],
     };
-    expect(backend.callsOf("register_model")[0]?.args).toEqual({ request });
+    expect(backend.callsOf("register_model")[0]?.args).toEqual({ request, ...taskArgs });
     expect(await within(toasts()).findByText("Registered Fraud Scorer 1.0.0 (model-9f3a) in development.")).toBeInTheDocument();
     expect(screen.queryByRole("dialog", { name: "Register a model" })).not.toBeInTheDocument();
     // The new model's details open; the caches were invalidated, so the table asks again.
@@ -234,7 +234,7 @@ describe("register a new version", () => {
       metrics: { accuracy: 0.95, aiConfidence: 0.92, errorRate: 0.0015, uptime: 99.9, latency: 45, throughput: 1250 },
       tags: [],
     };
-    expect(backend.callsOf("register_version")[0]?.args).toEqual({ request });
+    expect(backend.callsOf("register_version")[0]?.args).toEqual({ request, ...taskArgs });
     expect(
       await within(toasts()).findByText("Registered TGNN - Attack Surface Model 2.3.0: it is now current and back in development."),
     ).toBeInTheDocument();
