@@ -4,7 +4,7 @@ import type { Model } from "../../bindings/Model";
 import type { RegisterModelRequest } from "../../bindings/RegisterModelRequest";
 import type { RegisterVersionRequest } from "../../bindings/RegisterVersionRequest";
 import { details, model1, versionInfo } from "../../test/fixtures";
-import { mockBackend, renderApp, taskArgs } from "../../test/render";
+import { mockBackend, renderApp, sendProgress, taskArgs } from "../../test/render";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 type User = ReturnType<typeof renderApp>["user"];
@@ -161,6 +161,42 @@ describe("register a model", () => {
     await user.click(within(dialog).getByRole("button", { name: "Choose file…" }));
     await waitFor(() => expect(backend.callsOf("plugin:dialog|open")).toHaveLength(2));
     expect(within(dialog).getByLabelText("Artifact file (optional)")).toHaveValue("/home/ana/models/fraud.onnx");
+  });
+
+  it("shows the artifact's hashing in MB and Cancel registers nothing: an info toast, the form stays", async () => {
+    let reject: (e: unknown) => void = () => {};
+    const backend = mockBackend({
+      "plugin:dialog|open": () => "/home/ana/models/big.onnx",
+      register_model: () => new Promise((_resolve, r) => (reject = r)),
+      cancel_task: () => {
+        reject({ code: "CANCELLED", message: "Cancelled while hashing the artifact; nothing was registered." });
+        return null;
+      },
+    });
+    const { user } = renderApp();
+    const dialog = await openRegister(user);
+    await user.type(within(dialog).getByLabelText("Name"), "Big");
+    await user.type(within(dialog).getByLabelText("Framework"), "ONNX");
+    await user.type(within(dialog).getByLabelText("Version"), "1.0.0");
+    await fillMetrics(user, dialog);
+    await user.click(within(dialog).getByRole("button", { name: "Choose file…" }));
+    await waitFor(() => expect(within(dialog).getByLabelText("Artifact file (optional)")).toHaveValue("/home/ana/models/big.onnx"));
+    await user.click(within(dialog).getByRole("button", { name: "Register model" }));
+    await waitFor(() => expect(backend.callsOf("register_model")).toHaveLength(1));
+    const args = backend.callsOf("register_model")[0]?.args;
+
+    sendProgress(args, { phase: "hashing", done: 0, total: 840_500_000 });
+    sendProgress(args, { phase: "hashing", done: 12_000_000, total: 840_500_000 });
+    const bar = await within(dialog).findByRole("progressbar", { name: "Hashing the artifact" });
+    await waitFor(() => expect(within(dialog).getByText("12.0 MB of 840.5 MB")).toBeInTheDocument());
+    expect(bar).toHaveAttribute("max", "840500000");
+
+    await user.click(within(dialog).getByTestId("task-cancel"));
+    expect(backend.callsOf("cancel_task")).toHaveLength(1);
+    expect(await within(toasts()).findByText("Registration cancelled")).toBeInTheDocument();
+    await waitFor(() => expect(within(dialog).queryByTestId("task-progress")).not.toBeInTheDocument());
+    expect(screen.getByRole("dialog", { name: "Register a model" })).toBeInTheDocument();
+    expect(within(dialog).getByLabelText("Name")).toHaveValue("Big");
   });
 
   it("Esc closes the form and gives focus back to the header button", async () => {
