@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "restore_backup",
     "open_backups_folder",
     "get_about",
+    "cancel_task",
 ];
 
 fn main() {

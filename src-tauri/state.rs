@@ -3,12 +3,14 @@
 //! a backup, or move the damaged file aside and start a new registry. Those replace the registry here, under
 //! the write lock, so no command runs against a registry being swapped.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::Utc;
 use modelops_core::backup::{self, BackupList, RestoreResult};
 use modelops_core::recovery::{self, RegistryProblem, RegistryStatus};
+use modelops_core::task::CancelToken;
 use modelops_core::{ErrorCode, Registry, RegistryError};
 
 use crate::error::IpcError;
@@ -24,6 +26,7 @@ pub struct AppState {
     /// The registry file; None for an in-memory registry (tests).
     path: Option<PathBuf>,
     registry: Arc<RwLock<Opened>>,
+    tasks: Tasks,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
         AppState {
             registry: Arc::new(RwLock::new(open_registry(&path))),
             path: Some(path),
+            tasks: Tasks::default(),
         }
     }
 
@@ -40,11 +44,17 @@ impl AppState {
         AppState {
             path: registry.path().map(Path::to_owned),
             registry: Arc::new(RwLock::new(Ok(Arc::new(registry)))),
+            tasks: Tasks::default(),
         }
     }
 
     pub fn registry(&self) -> Result<Arc<Registry>, IpcError> {
         self.read().clone().map_err(|(e, _)| e)
+    }
+
+    /// The long tasks running now, by the id the page gave them.
+    pub fn tasks(&self) -> &Tasks {
+        &self.tasks
     }
 
     pub fn status(&self) -> RegistryStatus {
@@ -153,6 +163,93 @@ impl AppState {
 
     fn write(&self) -> RwLockWriteGuard<'_, Opened> {
         self.registry.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Cancel tokens of the running long tasks (exports, imports, registrations hashing an artifact), keyed by
+/// the id the page chose, so `cancel_task` can reach a task running on a blocking thread.
+#[derive(Clone, Default)]
+pub struct Tasks(Arc<Mutex<HashMap<String, CancelToken>>>);
+
+impl Tasks {
+    /// Registers a task under `id` until the returned guard drops. A cancel may arrive before the task's
+    /// command starts (the page's Cancel and the command race through IPC): the task then starts cancelled.
+    pub fn begin(&self, id: String) -> Result<TaskGuard, IpcError> {
+        if id.trim().is_empty() {
+            return Err(IpcError::new(
+                ErrorCode::InvalidInput,
+                "A task needs an id.",
+            ));
+        }
+        let mut map = self.lock();
+        let token = match map.get(&id) {
+            Some(t) if t.is_cancelled() => t.clone(),
+            Some(_) => {
+                return Err(IpcError::new(
+                    ErrorCode::Conflict,
+                    format!("A task with id \"{id}\" is already running."),
+                ))
+            }
+            None => {
+                let t = CancelToken::new();
+                map.insert(id.clone(), t.clone());
+                t
+            }
+        };
+        Ok(TaskGuard {
+            tasks: self.clone(),
+            id,
+            token,
+        })
+    }
+
+    /// Cancels the task `id`, or the task that will start with that id. Returns whether it was running.
+    pub fn cancel(&self, id: &str) -> bool {
+        let mut map = self.lock();
+        match map.get(id) {
+            Some(t) => {
+                t.cancel();
+                true
+            }
+            None => {
+                // Remembered for a command that has not registered yet. A cancel that arrives after its task
+                // finished leaves one such entry behind: a few bytes per late click, never reused (ids are
+                // random).
+                let t = CancelToken::new();
+                t.cancel();
+                map.insert(id.to_owned(), t);
+                false
+            }
+        }
+    }
+
+    /// No task registered, nor a cancel waiting for one.
+    pub fn is_idle(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, CancelToken>> {
+        // The map holds only tokens; a panic elsewhere cannot leave it inconsistent.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A registered task; dropping it (when the work ends, however it ends) forgets the task.
+pub struct TaskGuard {
+    tasks: Tasks,
+    id: String,
+    token: CancelToken,
+}
+
+impl TaskGuard {
+    pub fn token(&self) -> CancelToken {
+        self.token.clone()
+    }
+}
+
+impl Drop for TaskGuard {
+    fn drop(&mut self) {
+        self.tasks.lock().remove(&self.id);
     }
 }
 

@@ -73,6 +73,16 @@ impl Harness {
     }
 }
 
+/// `args` with the task id and progress channel that long-task commands take. The channel is one the page
+/// would have made; in the mock runtime its messages go nowhere (core tests check the reports themselves).
+fn with_task(mut args: Value) -> Value {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    args["taskId"] = json!(format!("task-{n}"));
+    args["onProgress"] = json!(format!("__CHANNEL__:{}", 1000 + n));
+    args
+}
+
 fn model_ref(id: &str) -> Value {
     json!({ "request": { "modelId": id } })
 }
@@ -180,7 +190,7 @@ fn export_of_a_view_writes_only_its_rows() {
     );
     let res: ExportResult = h.ok(
         "export_models_csv",
-        json!({ "request": { "path": path.to_str().unwrap(), "view": view } }),
+        with_task(json!({ "request": { "path": path.to_str().unwrap(), "view": view } })),
     );
     assert_eq!(res.rows, page.total);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -348,7 +358,7 @@ fn error_codes_reach_the_page() {
     h.err("archive_model", model_ref("model-1"), "CONFLICT");
     h.err(
         "export_models_csv",
-        json!({ "request": { "path": "relative.csv" } }),
+        with_task(json!({ "request": { "path": "relative.csv" } })),
         "INVALID_INPUT",
     );
 }
@@ -379,7 +389,7 @@ fn export_writes_the_file_the_dialog_chose() {
     let path = dir.path().join("models.csv");
     let res: ExportResult = h.ok(
         "export_models_csv",
-        json!({ "request": { "path": path.to_str().unwrap() } }),
+        with_task(json!({ "request": { "path": path.to_str().unwrap() } })),
     );
     assert_eq!(res.rows, 4);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -448,8 +458,10 @@ fn versions_audit_and_timeline_commands() {
                           "aiConfidence": 0.95, "errorRate": 0.001 });
     let reg: RegisterResult = h.ok(
         "register_version",
-        json!({ "request": { "modelId": "model-1", "version": "2.2.0", "metrics": metrics,
+        with_task(
+            json!({ "request": { "modelId": "model-1", "version": "2.2.0", "metrics": metrics,
                              "notes": "retrained", "tags": [{ "key": "team", "value": "sec" }] } }),
+        ),
     );
     assert_eq!(
         (reg.model.version.as_str(), reg.model.status),
@@ -457,19 +469,23 @@ fn versions_audit_and_timeline_commands() {
     );
     h.err(
         "register_version",
-        json!({ "request": { "modelId": "model-1", "version": "2.1.5", "metrics": metrics, "tags": [] } }),
+        with_task(json!({ "request": { "modelId": "model-1", "version": "2.1.5", "metrics": metrics, "tags": [] } })),
         "INVALID_INPUT",
     );
     let new: RegisterResult = h.ok(
         "register_model",
-        json!({ "request": { "name": "Churn", "framework": "LightGBM", "version": "0.1.0",
+        with_task(
+            json!({ "request": { "name": "Churn", "framework": "LightGBM", "version": "0.1.0",
                              "metrics": metrics, "tags": [] } }),
+        ),
     );
     assert!(new.model.id.starts_with("model-"));
     h.err(
         "register_model",
-        json!({ "request": { "name": "Churn", "framework": "LightGBM", "version": "0.1.0",
+        with_task(
+            json!({ "request": { "name": "Churn", "framework": "LightGBM", "version": "0.1.0",
                              "metrics": metrics, "tags": [] } }),
+        ),
         "CONFLICT",
     );
     let rb: RollbackResult = h.ok(
@@ -809,4 +825,99 @@ fn actions_decided_on_a_stale_view_are_refused_as_conflicts() {
         json!({ "request": { "modelId": "model-3", "expected": seen } }),
         "CONFLICT",
     );
+}
+
+/// The page's Cancel reaches a long task by the id the page gave it, also when the click overtakes the
+/// command through IPC; a cancelled task fails with CANCELLED and leaves nothing behind.
+#[test]
+fn a_cancelled_export_returns_cancelled_and_writes_nothing() {
+    let state = AppState::from_registry(Registry::open_generated_in_memory(500, 3).unwrap());
+    let h = harness(state.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let leftovers = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".modelops-export-"))
+            .collect::<Vec<_>>()
+    };
+    let path = dir.path().join("models.csv");
+    let args = with_task(json!({ "request": { "path": path.to_str().unwrap() } }));
+    assert_eq!(
+        h.raw("cancel_task", json!({ "taskId": args["taskId"] })),
+        Ok(Value::Null)
+    );
+    let msg = h.err("export_models_csv", args, "CANCELLED");
+    assert!(msg.contains("nothing was written"), "{msg}");
+    assert!(!path.exists());
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+    assert!(state.tasks().is_idle(), "the finished task is forgotten");
+
+    // An existing file stays as it was.
+    std::fs::write(&path, "before\n").unwrap();
+    let args = with_task(json!({ "request": { "path": path.to_str().unwrap() } }));
+    h.ok::<Value>("cancel_task", json!({ "taskId": args["taskId"] }));
+    h.err("export_models_csv", args, "CANCELLED");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "before\n");
+    assert!(leftovers().is_empty());
+
+    // Not cancelled, the same command writes every row.
+    let res: ExportResult = h.ok(
+        "export_models_csv",
+        with_task(json!({ "request": { "path": path.to_str().unwrap() } })),
+    );
+    assert_eq!(res.rows, 500);
+    assert!(state.tasks().is_idle());
+    // Every long task needs its id and channel.
+    h.raw(
+        "export_models_csv",
+        json!({ "request": { "path": path.to_str().unwrap() } }),
+    )
+    .expect_err("no task id");
+}
+
+#[test]
+fn cancelled_imports_and_registrations_change_nothing() {
+    let state = AppState::from_registry(Registry::open_in_memory().unwrap());
+    let h = harness(state.clone());
+    let registry = state.registry().unwrap();
+    let before = registry.content_fingerprint().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let models = dir.path().join("models.json");
+    std::fs::write(
+        &models,
+        r#"[{ "id": "legacy-1", "name": "Legacy", "version": "1.0.0", "status": "staging", "accuracy": 0.9,
+              "latency": 20, "throughput": 1000, "uptime": 99.9, "framework": "XGBoost", "size": "10MB",
+              "aiConfidence": 0.8, "errorRate": 0.01 }]"#,
+    )
+    .unwrap();
+    let artifact = dir.path().join("model.bin");
+    std::fs::write(&artifact, vec![1u8; 3 << 20]).unwrap();
+    let metrics = json!({ "accuracy": 0.96, "latency": 30.0, "throughput": 2000.0, "uptime": 99.95,
+                          "aiConfidence": 0.95, "errorRate": 0.001 });
+    for (cmd, request) in [
+        (
+            "apply_legacy_import",
+            json!({ "modelsPath": models.to_str().unwrap() }),
+        ),
+        (
+            "register_model",
+            json!({ "name": "Hashed", "framework": "ONNX", "version": "1.0.0", "metrics": metrics,
+                    "artifactPath": artifact.to_str().unwrap(), "tags": [] }),
+        ),
+        (
+            "register_version",
+            json!({ "modelId": "model-1", "version": "9.0.0", "metrics": metrics,
+                    "artifactPath": artifact.to_str().unwrap(), "tags": [] }),
+        ),
+    ] {
+        let args = with_task(json!({ "request": request }));
+        h.ok::<Value>("cancel_task", json!({ "taskId": args["taskId"] }));
+        h.err(cmd, args, "CANCELLED");
+        assert!(
+            registry.content_fingerprint().unwrap() == before,
+            "{cmd} changed the registry"
+        );
+    }
+    assert!(state.tasks().is_idle());
 }

@@ -1,7 +1,10 @@
 use modelops_core::import::{ImportPlan, ImportRequest};
+use modelops_core::task::TaskProgress;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use super::blocking;
+use super::tasks::with_progress;
 use crate::error::IpcError;
 use crate::state::AppState;
 
@@ -14,11 +17,17 @@ pub async fn preview_legacy_import(
     blocking(&state, move |r| r.preview_import(&request)).await
 }
 
-/// Imports the legacy files in one transaction.
+/// Imports the legacy files in one transaction, reporting items to `on_progress`; cancelled (`cancel_task`
+/// with `task_id`), the transaction rolls back.
 #[tauri::command]
 pub async fn apply_legacy_import(
     state: State<'_, AppState>,
     request: ImportRequest,
+    task_id: String,
+    on_progress: Channel<TaskProgress>,
 ) -> Result<ImportPlan, IpcError> {
-    blocking(&state, move |r| r.apply_import(&request)).await
+    with_progress(&state, task_id, on_progress, move |r, task| {
+        r.apply_import_with(&request, task)
+    })
+    .await
 }

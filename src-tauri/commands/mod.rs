@@ -10,6 +10,7 @@ mod export;
 mod gates;
 mod import;
 mod models;
+mod tasks;
 
 use modelops_core::{ErrorCode, Registry};
 use tauri::ipc::Invoke;
@@ -59,6 +60,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         backups::restore_backup,
         backups::open_backups_folder,
         about::get_about,
+        tasks::cancel_task,
     ]
 }
 

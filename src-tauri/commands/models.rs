@@ -1,12 +1,15 @@
 use modelops_core::metrics::MetricHistory;
+use modelops_core::task::TaskProgress;
 use modelops_core::types::{
     ActionRequest, ClearDemoResult, DeployRequest, FrameworkCount, ModelDetails, ModelList,
     ModelPage, ModelQuery, ModelRef, RegisterModelRequest, RegisterResult, RegisterVersionRequest,
     RollbackRequest, RollbackResult, Summary, TestRun, TransitionResult,
 };
+use tauri::ipc::Channel;
 use tauri::State;
 
 use super::blocking;
+use super::tasks::with_progress;
 use crate::error::IpcError;
 use crate::state::AppState;
 
@@ -85,20 +88,33 @@ pub async fn rollback_model(
     blocking(&state, move |r| r.rollback_with(&request)).await
 }
 
+/// Registers a model; hashing its artifact (if any) reports bytes to `on_progress` and stops at
+/// `cancel_task` with `task_id`, registering nothing.
 #[tauri::command]
 pub async fn register_model(
     state: State<'_, AppState>,
     request: RegisterModelRequest,
+    task_id: String,
+    on_progress: Channel<TaskProgress>,
 ) -> Result<RegisterResult, IpcError> {
-    blocking(&state, move |r| r.register_model(&request)).await
+    with_progress(&state, task_id, on_progress, move |r, task| {
+        r.register_model_with(&request, task)
+    })
+    .await
 }
 
+/// Registers a version; its artifact's hashing is a task like `register_model`'s.
 #[tauri::command]
 pub async fn register_version(
     state: State<'_, AppState>,
     request: RegisterVersionRequest,
+    task_id: String,
+    on_progress: Channel<TaskProgress>,
 ) -> Result<RegisterResult, IpcError> {
-    blocking(&state, move |r| r.register_version(&request)).await
+    with_progress(&state, task_id, on_progress, move |r, task| {
+        r.register_version_with(&request, task)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -33,6 +33,8 @@ pub enum ErrorCode {
     DiskFull,
     /// Reading or writing a file failed (export target, data directory).
     Io,
+    /// The user cancelled a long task (export, import, hashing an artifact); nothing was written or changed.
+    Cancelled,
     /// Anything else; the message carries the cause.
     Internal,
 }
@@ -111,6 +113,9 @@ pub enum RegistryError {
     #[error("{}", migration_message(.0))]
     Migration(#[from] rusqlite_migration::Error),
 
+    #[error("{0}")]
+    Cancelled(String),
+
     #[error("CSV error: {0}")]
     Csv(#[from] csv::Error),
 }
@@ -126,6 +131,7 @@ impl RegistryError {
             RegistryError::InvalidInput(_) => ErrorCode::InvalidInput,
             RegistryError::GateBlocked { .. } => ErrorCode::GateBlocked,
             RegistryError::Conflict(_) => ErrorCode::Conflict,
+            RegistryError::Cancelled(_) => ErrorCode::Cancelled,
             RegistryError::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             RegistryError::CorruptDatabase { .. } | RegistryError::ForeignDatabase { .. } => {
                 ErrorCode::CorruptDatabase

@@ -8,6 +8,7 @@ use rusqlite::types::ValueRef;
 
 use crate::error::{RegistryError, Result};
 use crate::registry::{format_size, Registry};
+use crate::task::{Meter, Task, TaskPhase};
 use crate::types::{ExportResult, ModelView};
 
 /// Every column of the table, in the table's order. Numbers are written raw (fractions, not percents) so a
@@ -34,8 +35,13 @@ pub const CSV_HEADER: [&str; 18] = [
 ];
 
 /// Writes rows of `registry::MODEL_SELECT` straight from SQLite into the CSV writer, without building a
-/// `Model` per row: at 100 000 rows the per-row allocations cost more than the query.
-pub(crate) fn write_models_csv<W: Write>(mut rows: rusqlite::Rows<'_>, out: W) -> Result<u32> {
+/// `Model` per row: at 100 000 rows the per-row allocations cost more than the query. Each row is a step of
+/// `meter`, so a cancel stops the export within a row.
+pub(crate) fn write_models_csv<W: Write>(
+    mut rows: rusqlite::Rows<'_>,
+    out: W,
+    meter: &Meter<'_, '_>,
+) -> Result<u32> {
     use std::fmt::Write as _;
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_HEADER)?;
@@ -79,9 +85,11 @@ pub(crate) fn write_models_csv<W: Write>(mut rows: rusqlite::Rows<'_>, out: W) -
         w.write_field(if r.get::<_, bool>(17)? { "yes" } else { "no" })?;
         w.write_record(None::<&[u8]>)?;
         count += 1;
+        meter.advance(1)?;
     }
     w.flush()
         .map_err(|e| RegistryError::io("Writing the CSV failed", e))?;
+    meter.finish()?;
     Ok(count)
 }
 
@@ -110,14 +118,17 @@ pub(crate) fn export_to_path(
     reg: &Registry,
     path: &Path,
     view: Option<&ModelView>,
+    task: &Task<'_>,
 ) -> Result<ExportResult> {
-    atomic_write(path, |out| reg.write_csv(out, view))
+    atomic_write(path, task, |out| reg.write_csv_with(out, view, task))
 }
 
 /// Writes a file through `write` atomically: into a temporary file beside `path`, synced, then renamed over
-/// it, so that a failure never leaves a half-written file. Returns the rows `write` reports.
+/// it, so that a failure never leaves a half-written file. Returns the rows `write` reports. A cancelled
+/// `task` is an error like any other: the temporary file is removed and an existing `path` is untouched.
 pub(crate) fn atomic_write(
     path: &Path,
+    task: &Task<'_>,
     write: impl FnOnce(&mut std::io::BufWriter<&mut std::fs::File>) -> Result<u32>,
 ) -> Result<ExportResult> {
     if !path.is_absolute() {
@@ -150,6 +161,8 @@ pub(crate) fn atomic_write(
     tmp.as_file()
         .sync_all()
         .map_err(|e| RegistryError::io(format!("Can't write {}", path.display()), e))?;
+    // The last moment a cancel can still leave everything as it was; once renamed, the export is done.
+    task.check(TaskPhase::Exporting)?;
     tmp.persist(path)
         .map_err(|e| RegistryError::io(format!("Can't write {}", path.display()), e.error))?;
     Ok(ExportResult {

@@ -16,6 +16,7 @@ use crate::audit::NewEvent;
 use crate::error::{RegistryError, Result};
 use crate::metrics::{record_version_metrics, Recorded};
 use crate::registry::{insert_event, load_model, snapshot, Registry};
+use crate::task::{Task, TaskPhase};
 use crate::types::{EventAction, Metrics, Status};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -277,9 +278,11 @@ fn run(
     tx: &Transaction<'_>,
     req: &ImportRequest,
     apply: bool,
+    task: &Task<'_>,
 ) -> Result<ImportPlan> {
     let models = models_from(req)?;
     let tests = ab_tests_from(req)?;
+    let meter = task.start(TaskPhase::Importing, (models.len() + tests.len()) as u64);
     let now = Utc::now();
     let mut items = Vec::new();
     for m in &models {
@@ -316,6 +319,7 @@ fn run(
             if apply {
                 create_model(reg, tx, m, now)?;
             }
+            meter.advance(1)?;
             continue;
         };
         let has_version: bool = tx.query_row(
@@ -354,6 +358,7 @@ fn run(
         if apply && action == ImportAction::Update {
             update_model(reg, tx, m, has_version, now)?;
         }
+        meter.advance(1)?;
     }
     // Models in a running test, from the registry and from this import's tests so far: a model is in at most
     // one running test (migration 5 enforces it in SQL too), so a clash is refused up front with its name.
@@ -433,7 +438,9 @@ fn run(
                     (!running).then_some("Ended in the legacy app, which recorded no results or verdict.")],
             )?;
         }
+        meter.advance(1)?;
     }
+    meter.finish()?;
     let count = |a: ImportAction| items.iter().filter(|i| i.action == a).count() as u32;
     Ok(ImportPlan {
         creates: count(ImportAction::Create),
@@ -564,11 +571,17 @@ fn insert_version(tx: &Transaction<'_>, m: &Incoming, seq: i64, now: DateTime<Ut
 impl Registry {
     /// What importing the legacy files would create, update or leave alone. Changes nothing.
     pub fn preview_import(&self, req: &ImportRequest) -> Result<ImportPlan> {
-        self.read(|tx| run(self, tx, req, false))
+        self.read(|tx| run(self, tx, req, false, &Task::none()))
     }
 
     /// Imports the legacy files, all or nothing, and returns what was done.
     pub fn apply_import(&self, req: &ImportRequest) -> Result<ImportPlan> {
-        self.write(|tx| run(self, tx, req, true))
+        self.apply_import_with(req, &Task::none())
+    }
+
+    /// `apply_import`, reporting items applied; a cancelled import rolls its transaction back, so the
+    /// registry is as it was.
+    pub fn apply_import_with(&self, req: &ImportRequest, task: &Task<'_>) -> Result<ImportPlan> {
+        self.write(|tx| run(self, tx, req, true, task))
     }
 }

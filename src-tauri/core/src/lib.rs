@@ -21,6 +21,7 @@ pub mod register;
 pub mod registry;
 mod seed;
 pub mod stats;
+pub mod task;
 pub mod timeline;
 pub mod types;
 pub mod version;

@@ -18,6 +18,7 @@ use crate::metrics::{record_version_metrics, Recorded};
 use crate::registry::{
     clean_text, insert_event, load_model, load_state, snapshot, Registry, MAX_REASON_CHARS,
 };
+use crate::task::{Task, TaskPhase};
 use crate::types::*;
 
 const MAX_NAME_CHARS: usize = 200;
@@ -41,6 +42,7 @@ fn check(
     artifact_path: Option<&str>,
     notes: Option<&str>,
     tags: &[Tag],
+    task: &Task<'_>,
 ) -> Result<Checked> {
     let version = version.trim();
     let parsed = semver::Version::parse(version).map_err(|_| {
@@ -109,7 +111,7 @@ fn check(
         }
     }
     let artifact = match artifact_path.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => Some(measure_artifact(Path::new(p))?),
+        Some(p) => Some(measure_artifact_with(Path::new(p), task)?),
         None => None,
     };
     let size_bytes = artifact
@@ -129,6 +131,11 @@ fn check(
 
 /// Size and SHA-256 of an artifact file, streamed (artifacts can be gigabytes).
 pub fn measure_artifact(path: &Path) -> Result<Artifact> {
+    measure_artifact_with(path, &Task::none())
+}
+
+/// `measure_artifact`, reporting bytes read out of the file's size and stopping when `task` is cancelled.
+pub fn measure_artifact_with(path: &Path, task: &Task<'_>) -> Result<Artifact> {
     let unreadable = |e: std::io::Error| {
         RegistryError::InvalidInput(format!("Can't read the artifact {}: {e}.", path.display()))
     };
@@ -139,6 +146,7 @@ pub fn measure_artifact(path: &Path) -> Result<Artifact> {
             path.display()
         )));
     }
+    let meter = task.start(TaskPhase::Hashing, meta.len());
     let mut file = std::fs::File::open(path).map_err(unreadable)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -150,7 +158,9 @@ pub fn measure_artifact(path: &Path) -> Result<Artifact> {
         }
         hasher.update(&buf[..n]);
         size += n as i64;
+        meter.advance(n as u64)?;
     }
+    meter.finish()?;
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     Ok(Artifact {
         path: path.display().to_string(),
@@ -213,6 +223,15 @@ fn result(reg_tx: &Transaction<'_>, model_id: &str, message: String) -> Result<R
 impl Registry {
     /// Registers a new model with its first version, in development.
     pub fn register_model(&self, req: &RegisterModelRequest) -> Result<RegisterResult> {
+        self.register_model_with(req, &Task::none())
+    }
+
+    /// `register_model`, reporting the artifact's hashing; cancelled, it registers nothing.
+    pub fn register_model_with(
+        &self,
+        req: &RegisterModelRequest,
+        task: &Task<'_>,
+    ) -> Result<RegisterResult> {
         let name = clean_text(Some(&req.name), "Name", MAX_NAME_CHARS)?
             .ok_or_else(|| RegistryError::InvalidInput("A model needs a name.".into()))?;
         let framework = clean_text(Some(&req.framework), "Framework", MAX_FIELD_CHARS)?
@@ -224,7 +243,10 @@ impl Registry {
             req.artifact_path.as_deref(),
             req.notes.as_deref(),
             &req.tags,
+            task,
         )?;
+        // A cancel that came after the hash was known still registers nothing.
+        task.check(TaskPhase::Hashing)?;
         self.write(|tx| {
             let clash: Option<String> = tx
                 .query_row("SELECT id FROM models WHERE name = ?1", [&name], |r| r.get(0))
@@ -263,7 +285,16 @@ impl Registry {
     /// Registers a new version of an existing model. It must be greater than every version the model has;
     /// it becomes current and the model returns to development.
     pub fn register_version(&self, req: &RegisterVersionRequest) -> Result<RegisterResult> {
-        self.register_version_inner(req, None)
+        self.register_version_inner(req, None, &Task::none())
+    }
+
+    /// `register_version`, reporting the artifact's hashing; cancelled, it registers nothing.
+    pub fn register_version_with(
+        &self,
+        req: &RegisterVersionRequest,
+        task: &Task<'_>,
+    ) -> Result<RegisterResult> {
+        self.register_version_inner(req, None, task)
     }
 
     /// `register_version`, only while the model is still as the caller saw it (see `Expected`).
@@ -272,13 +303,14 @@ impl Registry {
         req: &RegisterVersionRequest,
         expected: &Expected,
     ) -> Result<RegisterResult> {
-        self.register_version_inner(req, Some(expected))
+        self.register_version_inner(req, Some(expected), &Task::none())
     }
 
     fn register_version_inner(
         &self,
         req: &RegisterVersionRequest,
         expected: Option<&Expected>,
+        task: &Task<'_>,
     ) -> Result<RegisterResult> {
         let framework = clean_text(req.framework.as_deref(), "Framework", MAX_FIELD_CHARS)?;
         let c = check(
@@ -288,7 +320,10 @@ impl Registry {
             req.artifact_path.as_deref(),
             req.notes.as_deref(),
             &req.tags,
+            task,
         )?;
+        // A cancel that came after the hash was known still registers nothing.
+        task.check(TaskPhase::Hashing)?;
         let model_id = req.model_id.as_str();
         self.write(|tx| {
             let state = load_state(tx, model_id)?;

@@ -17,6 +17,7 @@ use crate::db;
 use crate::error::{RegistryError, Result};
 use crate::lifecycle::{self, Action};
 use crate::seed;
+use crate::task::{Task, TaskPhase};
 use crate::types::*;
 
 /// Longest reason and notes accepted.
@@ -669,6 +670,17 @@ impl Registry {
     /// Writes the models of `view` (every model, in registration order, when None) as CSV to `out`,
     /// streaming rows from SQLite: memory stays flat however many there are.
     pub fn write_csv<W: std::io::Write>(&self, out: W, view: Option<&ModelView>) -> Result<u32> {
+        self.write_csv_with(out, view, &Task::none())
+    }
+
+    /// `write_csv`, reporting rows written out of the view's row count (counted first, in the same
+    /// snapshot) and stopping when `task` is cancelled.
+    pub fn write_csv_with<W: std::io::Write>(
+        &self,
+        out: W,
+        view: Option<&ModelView>,
+        task: &Task<'_>,
+    ) -> Result<u32> {
         let (clause, params, order) = match view {
             Some(v) => {
                 let f = crate::query::FilterSql::new(&v.filter)?;
@@ -677,17 +689,34 @@ impl Registry {
             None => ("1".to_owned(), Vec::new(), "m.rowid".to_owned()),
         };
         self.read(|tx| {
+            let total: i64 = tx.query_row(
+                &format!("SELECT count(*) FROM models m WHERE {clause}"),
+                rusqlite::params_from_iter(params.iter()),
+                |r| r.get(0),
+            )?;
+            let meter = task.start(TaskPhase::Exporting, u64::try_from(total).unwrap_or(0));
             let mut stmt =
                 tx.prepare(&format!("{MODEL_SELECT} WHERE {clause} ORDER BY {order}"))?;
             let rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
-            crate::export::write_models_csv(rows, out)
+            crate::export::write_models_csv(rows, out, &meter)
         })
     }
 
     /// Exports to `path` atomically: a temporary file beside it is renamed over the target once complete,
     /// so a failed export never leaves a half-written file.
     pub fn export_csv(&self, path: &Path, view: Option<&ModelView>) -> Result<ExportResult> {
-        crate::export::export_to_path(self, path, view)
+        self.export_csv_with(path, view, &Task::none())
+    }
+
+    /// `export_csv` with progress and cancel: a cancelled export removes its temporary file and leaves an
+    /// existing file at `path` as it was.
+    pub fn export_csv_with(
+        &self,
+        path: &Path,
+        view: Option<&ModelView>,
+        task: &Task<'_>,
+    ) -> Result<ExportResult> {
+        crate::export::export_to_path(self, path, view, task)
     }
 
     /// SQLite's `PRAGMA integrity_check`: `["ok"]` when the file is sound, otherwise what is wrong.

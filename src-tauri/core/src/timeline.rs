@@ -9,6 +9,7 @@ use rusqlite::types::Value;
 
 use crate::error::{RegistryError, Result};
 use crate::registry::{event_from_row, parse_status, Registry, EVENT_SELECT, MAX_PAGE};
+use crate::task::{Task, TaskPhase};
 use crate::types::*;
 
 /// The audit log's CSV columns.
@@ -145,7 +146,14 @@ impl Registry {
 
     /// Streams the whole audit log, oldest first, as CSV.
     pub fn write_audit_csv<W: Write>(&self, out: W) -> Result<u32> {
+        self.write_audit_csv_with(out, &Task::none())
+    }
+
+    /// `write_audit_csv`, reporting events written and stopping when `task` is cancelled.
+    pub fn write_audit_csv_with<W: Write>(&self, out: W, task: &Task<'_>) -> Result<u32> {
         self.read(|tx| {
+            let total: i64 = tx.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+            let meter = task.start(TaskPhase::Exporting, u64::try_from(total).unwrap_or(0));
             let mut w = csv::Writer::from_writer(out);
             w.write_record(AUDIT_CSV_HEADER)?;
             let mut stmt = tx.prepare(
@@ -165,14 +173,21 @@ impl Registry {
                 }
                 w.write_record(&rec)?;
                 n += 1;
+                meter.advance(1)?;
             }
             w.flush().map_err(|e| RegistryError::io("Writing the CSV failed", e))?;
+            meter.finish()?;
             Ok(n)
         })
     }
 
     /// Exports the audit log to `path` atomically (see `export_csv`).
     pub fn export_audit_csv(&self, path: &Path) -> Result<ExportResult> {
-        crate::export::atomic_write(path, |file| self.write_audit_csv(file))
+        self.export_audit_csv_with(path, &Task::none())
+    }
+
+    /// `export_audit_csv` with progress and cancel (see `export_csv_with`).
+    pub fn export_audit_csv_with(&self, path: &Path, task: &Task<'_>) -> Result<ExportResult> {
+        crate::export::atomic_write(path, task, |file| self.write_audit_csv_with(file, task))
     }
 }

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   "READ_ONLY",
   "DISK_FULL",
   "IO",
+  "CANCELLED",
   "INTERNAL",
 ] as const satisfies readonly ErrorCode[];
 

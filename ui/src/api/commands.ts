@@ -1,4 +1,5 @@
-// Typed wrappers, one per Tauri command. Every command takes a single `request` argument.
+// Typed wrappers, one per Tauri command. Every command takes a single `request` argument; the long ones also a
+// task id and a progress channel (see ./tasks.ts).
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type { AbTest } from "../bindings/AbTest";
 import type { AboutInfo } from "../bindings/AboutInfo";
@@ -42,6 +43,7 @@ import type { TestRunsQuery } from "../bindings/TestRunsQuery";
 import type { TestSuite } from "../bindings/TestSuite";
 import type { TransitionResult } from "../bindings/TransitionResult";
 import { call, normalize } from "./client";
+import { taskArgs, type TaskOptions } from "./tasks";
 
 /** Every model at once. Only for small registries and scripts: the page uses queryModels. */
 export const listModels = () => call<ModelList>("list_models");
@@ -97,12 +99,12 @@ export const rollbackModel = (request: RollbackRequest) =>
   call<RollbackResult>("rollback_model", { request: { ...request } });
 
 /** A new model with its first version, in development. */
-export const registerModel = (request: RegisterModelRequest) =>
-  call<RegisterResult>("register_model", { request: { ...request } });
+export const registerModel = (request: RegisterModelRequest, task?: TaskOptions) =>
+  call<RegisterResult>("register_model", { request: { ...request }, ...taskArgs(task) });
 
 /** A new version of a model: it becomes current and the model returns to development. */
-export const registerVersion = (request: RegisterVersionRequest) =>
-  call<RegisterResult>("register_version", { request: { ...request } });
+export const registerVersion = (request: RegisterVersionRequest, task?: TaskOptions) =>
+  call<RegisterResult>("register_version", { request: { ...request }, ...taskArgs(task) });
 
 /** Removes the demo models seeded on first start; all counts are zero when there were none. */
 export const clearDemoData = () => call<ClearDemoResult>("clear_demo_data");
@@ -167,12 +169,12 @@ export const previewLegacyImport = (request: ImportRequest) =>
   call<ImportPlan>("preview_legacy_import", { request: { ...request } });
 
 /** Imports the legacy files all or nothing; the same files again leave everything unchanged. */
-export const applyLegacyImport = (request: ImportRequest) =>
-  call<ImportPlan>("apply_legacy_import", { request: { ...request } });
+export const applyLegacyImport = (request: ImportRequest, task?: TaskOptions) =>
+  call<ImportPlan>("apply_legacy_import", { request: { ...request }, ...taskArgs(task) });
 
 /** With a view, writes exactly that view's rows in its order; without, every model. */
-export const exportModelsCsv = (path: string, view?: ModelView) =>
-  call<ExportResult>("export_models_csv", { request: view ? { path, view } : { path } });
+export const exportModelsCsv = (path: string, view?: ModelView, task?: TaskOptions) =>
+  call<ExportResult>("export_models_csv", { request: view ? { path, view } : { path }, ...taskArgs(task) });
 
 /** "modelops-models-YYYY-MM-DD.csv" (or another prefix) for the given local date. */
 export function defaultExportFileName(now: Date = new Date(), prefix = "modelops-models"): string {

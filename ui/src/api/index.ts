@@ -1,3 +1,4 @@
 export * from "./client";
 export * from "./commands";
 export * from "./menu";
+export * from "./tasks";

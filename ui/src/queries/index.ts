@@ -3,3 +3,4 @@ export * from "./queries";
 export * from "./mutations";
 export * from "./gates";
 export * from "./backups";
+export * from "./tasks";

@@ -21,6 +21,7 @@ import {
   startAbTest,
   verifyAudit,
   type ApiError,
+  type TaskOptions,
 } from "../api";
 import type { AbTest } from "../bindings/AbTest";
 import type { AuditReport } from "../bindings/AuditReport";
@@ -101,15 +102,19 @@ export function useRollback(modelId: string, expected?: Expected) {
   });
 }
 
-export type RegisterRequest =
+export type RegisterRequest = (
   | { kind: "model"; request: RegisterModelRequest }
-  | { kind: "version"; request: RegisterVersionRequest };
+  | { kind: "version"; request: RegisterVersionRequest }
+) & {
+  /** Progress and cancel of hashing the artifact (see useTask). */
+  task?: TaskOptions;
+};
 
 /** Registers a model or a version of one; either way the caches of models, summary, details and timeline refresh. */
 export function useRegister() {
   const qc = useQueryClient();
   return useMutation<RegisterResult, ApiError, RegisterRequest>({
-    mutationFn: (r) => (r.kind === "model" ? registerModel(r.request) : registerVersion(r.request)),
+    mutationFn: (r) => (r.kind === "model" ? registerModel(r.request, r.task) : registerVersion(r.request, r.task)),
     onSettled: (data, _error, r) => {
       const ids = [data?.model.id, r.kind === "version" ? r.request.modelId : undefined].filter(
         (id): id is string => id !== undefined,
@@ -131,9 +136,9 @@ export function usePreviewImport() {
  */
 export function useApplyImport() {
   const qc = useQueryClient();
-  return useMutation<ImportPlan, ApiError, ImportRequest>({
+  return useMutation<ImportPlan, ApiError, { request: ImportRequest; task?: TaskOptions }>({
     mutationKey: importKeys.apply(),
-    mutationFn: applyLegacyImport,
+    mutationFn: ({ request, task }) => applyLegacyImport(request, task),
     onSettled: () => Promise.all([invalidateModels(qc), qc.invalidateQueries({ queryKey: modelKeys.details() })]),
   });
 }
@@ -196,15 +201,15 @@ export function useAbortAbTest() {
 }
 
 /**
- * Save dialog, then export: the rows of `view` in its order, or every model when `view` is undefined.
- * Resolves to null when the user cancelled the dialog.
+ * Save dialog, then export: the rows of `view` in its order, or every model when `view` is undefined, reporting
+ * to `task`. Resolves to null when the user cancelled the dialog.
  */
 export function useExportCsv() {
-  return useMutation({
-    mutationFn: async (view: ModelView | undefined) => {
+  return useMutation<ExportResult | null, ApiError, { view: ModelView | undefined; task?: TaskOptions }>({
+    mutationFn: async ({ view, task }) => {
       const path = await pickExportPath();
       if (path === null) return null;
-      return exportModelsCsv(path, view);
+      return exportModelsCsv(path, view, task);
     },
   });
 }

@@ -1,7 +1,9 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { Channel } from "@tauri-apps/api/core";
 import { mockIPC } from "@tauri-apps/api/mocks";
+import { expect } from "vitest";
 import { App } from "../App";
 import { ToastProvider } from "../components/Toast";
 import type { AbTest } from "../bindings/AbTest";
@@ -10,6 +12,7 @@ import type { ModelQuery } from "../bindings/ModelQuery";
 import type { ModelPage } from "../bindings/ModelPage";
 import type { ModelView } from "../bindings/ModelView";
 import type { Status } from "../bindings/Status";
+import type { TaskProgress } from "../bindings/TaskProgress";
 import type { TimelineQuery } from "../bindings/TimelineQuery";
 import { abortedAbTest, analysisOf, backupList, bWinsAnalysis, defaultSuite, details, metricHistory, modelList, registryStatus, runningAbTest, seedModels, summary, timelinePage } from "./fixtures";
 
@@ -165,4 +168,22 @@ export function renderApp() {
     </QueryClientProvider>,
   );
   return { ...utils, user, client };
+}
+
+/** The arguments a long-task command gets besides its request (see api/tasks.ts). */
+export const taskArgs = { taskId: expect.any(String) as unknown, onProgress: expect.any(Channel) as unknown };
+
+const channelIndex = new Map<number, number>();
+
+/**
+ * Sends a progress report to the channel in a long-task command's `args`, the way Rust's Channel does
+ * (`{ message, index }`, the index counting up per channel so the page delivers them in order).
+ */
+export function sendProgress(args: unknown, progress: TaskProgress) {
+  const id = (args as { onProgress: Channel<TaskProgress> }).onProgress.id;
+  const index = channelIndex.get(id) ?? 0;
+  channelIndex.set(id, index + 1);
+  const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } })
+    .__TAURI_INTERNALS__;
+  internals.runCallback(id, { message: progress, index });
 }

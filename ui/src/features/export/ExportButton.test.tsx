@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { mockBackend, renderApp } from "../../test/render";
+import { mockBackend, renderApp, sendProgress, taskArgs } from "../../test/render";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 
@@ -35,7 +35,7 @@ describe("Export CSV", () => {
         filters: [{ name: "CSV", extensions: ["csv"] }],
       },
     });
-    expect(backend.callsOf("export_models_csv")[0]?.args).toEqual({ request: { path: "/home/ana/modelops.csv" } });
+    expect(backend.callsOf("export_models_csv")[0]?.args).toEqual({ request: { path: "/home/ana/modelops.csv" }, ...taskArgs });
     const order = backend.calls.map((c) => c.cmd).filter((c) => c === "plugin:dialog|save" || c === "export_models_csv");
     expect(order).toEqual(["plugin:dialog|save", "export_models_csv"]);
     expect(await within(toasts()).findByText("Exported 4 models to /home/ana/modelops.csv")).toBeInTheDocument();
@@ -103,6 +103,7 @@ describe("Export CSV", () => {
         path: "/tmp/prod.csv",
         view: { filter: { statuses: ["production"] }, sort: "accuracy", dir: "desc" },
       },
+      ...taskArgs,
     });
     expect(await within(toasts()).findByText("Exported 2 models to /tmp/prod.csv")).toBeInTheDocument();
   });
@@ -117,5 +118,50 @@ describe("Export CSV", () => {
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
     expect(backend.callsOf("plugin:dialog|save")).toHaveLength(0);
     expect(backend.callsOf("export_models_csv")).toHaveLength(0);
+  });
+
+  it("shows Rust's progress and Cancel stops the export: a neutral toast, no error", async () => {
+    let reject: (e: unknown) => void = () => {};
+    const backend = mockBackend({
+      "plugin:dialog|save": () => "/tmp/big.csv",
+      export_models_csv: () => new Promise((_resolve, r) => (reject = r)),
+      cancel_task: () => {
+        reject({ code: "CANCELLED", message: "Export cancelled; nothing was written." });
+        return null;
+      },
+    });
+    const { user } = renderApp();
+    await screen.findByRole("table", { name: "Models" });
+    await exportChoosing(user, /^Export all/);
+    await waitFor(() => expect(backend.callsOf("export_models_csv")).toHaveLength(1));
+    const args = backend.callsOf("export_models_csv")[0]?.args;
+    expect(screen.queryByTestId("task-progress")).not.toBeInTheDocument();
+
+    sendProgress(args, { phase: "exporting", done: 0, total: 250000 });
+    sendProgress(args, { phase: "exporting", done: 61250, total: 250000 });
+    const bar = await screen.findByRole("progressbar", { name: "Exporting models" });
+    await waitFor(() => expect(bar).toHaveAttribute("value", "61250"));
+    expect(bar).toHaveAttribute("max", "250000");
+    expect(bar).toHaveAttribute("data-testid", "task-progress");
+    expect(screen.getByText("61,250 of 250,000 rows")).toBeInTheDocument();
+
+    await user.click(screen.getByTestId("task-cancel"));
+    expect(backend.callsOf("cancel_task")[0]?.args).toEqual({ taskId: (args as { taskId: string }).taskId });
+    expect(await within(toasts()).findByText("Export cancelled; nothing was written")).toBeInTheDocument();
+    expect(within(toasts()).queryByText("Export failed")).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByTestId("task-progress")).not.toBeInTheDocument());
+    expect(screen.getByRole("button", { name: "Export CSV" })).toBeEnabled();
+  });
+
+  it("shows no bar for an export that finishes before its first report", async () => {
+    mockBackend({
+      "plugin:dialog|save": () => "/tmp/a.csv",
+      export_models_csv: () => ({ path: "/tmp/a.csv", rows: 4 }),
+    });
+    const { user } = renderApp();
+    await screen.findByRole("table", { name: "Models" });
+    await exportChoosing(user, /^Export all/);
+    expect(await within(toasts()).findByText("Exported 4 models to /tmp/a.csv")).toBeInTheDocument();
+    expect(screen.queryByTestId("task-progress")).not.toBeInTheDocument();
   });
 });

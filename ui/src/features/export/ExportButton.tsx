@@ -4,9 +4,10 @@ import { Download } from "lucide-react";
 import type { ModelView } from "../../bindings/ModelView";
 import { Button } from "../../components/Button";
 import { Modal } from "../../components/Modal";
+import { TaskProgress } from "../../components/TaskProgress";
 import { useToast } from "../../components/Toast";
 import { formatNumber, plural } from "../../lib/format";
-import { useExportCsv } from "../../queries";
+import { useExportCsv, useTask } from "../../queries";
 
 interface Props {
   /** What the table shows: exported as is by "Export shown". */
@@ -22,22 +23,35 @@ interface Props {
 
 const count = (n: number | undefined) => (n === undefined ? "" : `${formatNumber(n)} `);
 
-/** Export CSV: asks whether to write the current view or every model, then the save dialog, then Rust writes. */
+/**
+ * Export CSV: asks whether to write the current view or every model, then the save dialog, then Rust writes,
+ * with a progress bar and Cancel while it does (a cancelled export writes nothing).
+ */
 export function ExportButton({ view, shown, all, choosing, onChoosingChange: setChoosing }: Props) {
   const toast = useToast();
   const exportCsv = useExportCsv();
+  const task = useTask();
   const titleId = useId();
   const bodyId = useId();
+  const progressTitleId = useId();
 
   const run = (scope: ModelView | undefined) => {
     setChoosing(false);
-    exportCsv.mutate(scope, {
-      onSuccess: (result) => {
-        // null: the user cancelled the save dialog. Nothing to say.
-        if (result) toast.success(`Exported ${plural(result.rows, "model")} to ${result.path}`);
+    exportCsv.mutate(
+      { view: scope, task: task.begin() },
+      {
+        onSuccess: (result) => {
+          // null: the user cancelled the save dialog. Nothing to say.
+          if (result) toast.success(`Exported ${plural(result.rows, "model")} to ${result.path}`);
+        },
+        onError: (err) => {
+          // The user asked for it and nothing was written: news, not a failure.
+          if (err.code === "CANCELLED") toast.info("Export cancelled; nothing was written");
+          else toast.error("Export failed", err.message);
+        },
+        onSettled: task.end,
       },
-      onError: (err) => toast.error("Export failed", err.message),
-    });
+    );
   };
 
   return (
@@ -74,6 +88,17 @@ export function ExportButton({ view, shown, all, choosing, onChoosingChange: set
           </div>
           <div className="modal-footer">
             <Button onClick={() => setChoosing(false)}>Cancel</Button>
+          </div>
+        </Modal>
+      ) : null}
+      {/* Shown from Rust's first report: after the save dialog, and not at all for an export that ends at once. */}
+      {exportCsv.isPending && task.progress ? (
+        <Modal labelledBy={progressTitleId} onClose={task.cancel} className="modal-confirm modal-task" testId="export-progress">
+          <div className="modal-body">
+            <h2 id={progressTitleId} className="modal-title">
+              Exporting models to CSV
+            </h2>
+            <TaskProgress label="Exporting models" progress={task.progress} onCancel={task.cancel} cancelling={task.cancelling} />
           </div>
         </Modal>
       ) : null}

@@ -4,7 +4,7 @@ import type { ImportPlan } from "../../bindings/ImportPlan";
 import type { ImportRequest } from "../../bindings/ImportRequest";
 import type { Model } from "../../bindings/Model";
 import { model1, seedModels } from "../../test/fixtures";
-import { mockBackend, renderApp } from "../../test/render";
+import { mockBackend, renderApp, sendProgress, taskArgs } from "../../test/render";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 type User = ReturnType<typeof renderApp>["user"];
@@ -184,7 +184,7 @@ describe("import legacy data", () => {
     await user.click(within(dialog).getByRole("button", { name: "Import" }));
     await waitFor(() => expect(backend.callsOf("apply_legacy_import")).toHaveLength(1));
     expect(backend.callsOf("preview_legacy_import")[1]?.args).toEqual({ request: { modelsPath: MODELS_JSON } });
-    expect(backend.callsOf("apply_legacy_import")[0]?.args).toEqual({ request: { modelsPath: MODELS_JSON } });
+    expect(backend.callsOf("apply_legacy_import")[0]?.args).toEqual({ request: { modelsPath: MODELS_JSON }, ...taskArgs });
   });
 
   it("shows Rust's INVALID_INPUT message inline, keeps the dialog open, and previews again once fixed", async () => {
@@ -349,5 +349,38 @@ describe("import legacy data", () => {
     release(plan);
     await waitFor(() => expect(within(dialog).getByRole("button", { name: "Import" })).toBeEnabled());
     expect(within(dialog).getByRole("button", { name: "Preview" })).toBeEnabled();
+  });
+
+  it("shows the import's progress and Cancel rolls it back: an info toast, the plan ready to import again", async () => {
+    let reject: (e: unknown) => void = () => {};
+    const backend = mockBackend({
+      "plugin:dialog|open": openDialog({ models: MODELS_JSON }),
+      preview_legacy_import: () => plan,
+      apply_legacy_import: () => new Promise((_resolve, r) => (reject = r)),
+      cancel_task: () => {
+        reject({ code: "CANCELLED", message: "Import cancelled; the registry is as it was." });
+        return null;
+      },
+    });
+    const { user } = renderApp();
+    const dialog = await openImport(user);
+    await user.click(within(dialog).getByRole("button", { name: "Choose models.json…" }));
+    await user.click(within(dialog).getByRole("button", { name: "Preview" }));
+    await within(dialog).findByRole("table", { name: "What the import would do" });
+    await user.click(within(dialog).getByRole("button", { name: "Import" }));
+    await waitFor(() => expect(backend.callsOf("apply_legacy_import")).toHaveLength(1));
+    const args = backend.callsOf("apply_legacy_import")[0]?.args;
+
+    sendProgress(args, { phase: "importing", done: 2, total: 4 });
+    const bar = await within(dialog).findByRole("progressbar", { name: "Importing" });
+    expect(bar).toHaveAttribute("value", "2");
+    expect(within(dialog).getByText("2 of 4 items")).toBeInTheDocument();
+
+    await user.click(within(dialog).getByTestId("task-cancel"));
+    expect(backend.callsOf("cancel_task")[0]?.args).toEqual({ taskId: (args as { taskId: string }).taskId });
+    expect(await within(toasts()).findByText("Import cancelled")).toBeInTheDocument();
+    await waitFor(() => expect(within(dialog).queryByTestId("task-progress")).not.toBeInTheDocument());
+    expect(within(dialog).queryByRole("alert")).not.toBeInTheDocument();
+    expect(within(dialog).getByRole("button", { name: "Import" })).toBeEnabled();
   });
 });

@@ -6,8 +6,9 @@ import type { ImportPlan } from "../../bindings/ImportPlan";
 import { Button } from "../../components/Button";
 import { FailureAlert } from "../../components/FailureAlert";
 import { Modal } from "../../components/Modal";
+import { TaskProgress } from "../../components/TaskProgress";
 import { useToast } from "../../components/Toast";
-import { useApplyImport, usePreviewImport } from "../../queries";
+import { useApplyImport, usePreviewImport, useTask } from "../../queries";
 import { ACTION_LABEL, FILE_FIELD, KIND_LABEL, countsLine, importedTitle, isNothingToImport, toRequest } from "./plan";
 
 interface Props {
@@ -25,6 +26,7 @@ export function ImportDialog({ onClose }: Props) {
   const toast = useToast();
   const preview = usePreviewImport();
   const apply = useApplyImport();
+  const task = useTask();
   const titleId = useId();
   const [files, setFiles] = useState<Files>({ models: null, abTests: null });
   const [picking, setPicking] = useState<LegacyFile | null>(null);
@@ -67,14 +69,28 @@ export function ImportDialog({ onClose }: Props) {
   const runApply = () => {
     if (!planned) return;
     // Exactly the files that were previewed.
-    apply.mutate(planned, {
-      onSuccess: (result) => {
-        if (isNothingToImport(result)) toast.info("Nothing imported", "The registry already had everything in these files.");
-        else toast.success(importedTitle(result), result.unchanged > 0 ? `${result.unchanged} already up to date.` : undefined);
-        onClose();
+    apply.mutate(
+      { request: planned, task: task.begin() },
+      {
+        onSuccess: (result) => {
+          if (isNothingToImport(result)) toast.info("Nothing imported", "The registry already had everything in these files.");
+          else toast.success(importedTitle(result), result.unchanged > 0 ? `${result.unchanged} already up to date.` : undefined);
+          onClose();
+        },
+        onError: (err) => {
+          // Asked for, and the transaction rolled back: say so, and leave the plan ready to import again.
+          if (err.code === "CANCELLED") {
+            apply.reset();
+            toast.info("Import cancelled", "Nothing was imported; the registry is as it was.");
+          }
+        },
+        onSettled: task.end,
       },
-    });
+    );
   };
+
+  // While importing, closing the dialog (Esc) means stopping the import, not leaving it running unseen.
+  const close = apply.isPending ? task.cancel : onClose;
 
   const failure = pickError
     ? { title: "Couldn't open the file dialog", message: pickError }
@@ -85,7 +101,7 @@ export function ImportDialog({ onClose }: Props) {
         : null;
 
   return (
-    <Modal labelledBy={titleId} onClose={onClose} className="modal-form-dialog modal-import">
+    <Modal labelledBy={titleId} onClose={close} className="modal-form-dialog modal-import">
       <div className="modal-header">
         <div>
           <h2 id={titleId} className="modal-title">
@@ -150,6 +166,10 @@ export function ImportDialog({ onClose }: Props) {
         </fieldset>
 
         <FailureAlert failure={failure} />
+
+        {apply.isPending && task.progress ? (
+          <TaskProgress label="Importing" progress={task.progress} onCancel={task.cancel} cancelling={task.cancelling} />
+        ) : null}
 
         <section className="import-preview" aria-labelledby={`${titleId}-preview`}>
           <h3 id={`${titleId}-preview`}>Preview</h3>

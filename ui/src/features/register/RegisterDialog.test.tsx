@@ -4,7 +4,7 @@ import type { Model } from "../../bindings/Model";
 import type { RegisterModelRequest } from "../../bindings/RegisterModelRequest";
 import type { RegisterVersionRequest } from "../../bindings/RegisterVersionRequest";
 import { details, model1, versionInfo } from "../../test/fixtures";
-import { mockBackend, renderApp } from "../../test/render";
+import { mockBackend, renderApp, sendProgress, taskArgs } from "../../test/render";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 type User = ReturnType<typeof renderApp>["user"];
@@ -87,7 +87,7 @@ describe("register a model", () => {
       notes: "First cut.",
       tags: [{ key: "team", value: "risk" }],
     };
-    expect(backend.callsOf("register_model")[0]?.args).toEqual({ request });
+    expect(backend.callsOf("register_model")[0]?.args).toEqual({ request, ...taskArgs });
     expect(await within(toasts()).findByText("Registered Fraud Scorer 1.0.0 (model-9f3a) in development.")).toBeInTheDocument();
     expect(screen.queryByRole("dialog", { name: "Register a model" })).not.toBeInTheDocument();
     // The new model's details open; the caches were invalidated, so the table asks again.
@@ -163,6 +163,42 @@ describe("register a model", () => {
     expect(within(dialog).getByLabelText("Artifact file (optional)")).toHaveValue("/home/ana/models/fraud.onnx");
   });
 
+  it("shows the artifact's hashing in MB and Cancel registers nothing: an info toast, the form stays", async () => {
+    let reject: (e: unknown) => void = () => {};
+    const backend = mockBackend({
+      "plugin:dialog|open": () => "/home/ana/models/big.onnx",
+      register_model: () => new Promise((_resolve, r) => (reject = r)),
+      cancel_task: () => {
+        reject({ code: "CANCELLED", message: "Cancelled while hashing the artifact; nothing was registered." });
+        return null;
+      },
+    });
+    const { user } = renderApp();
+    const dialog = await openRegister(user);
+    await user.type(within(dialog).getByLabelText("Name"), "Big");
+    await user.type(within(dialog).getByLabelText("Framework"), "ONNX");
+    await user.type(within(dialog).getByLabelText("Version"), "1.0.0");
+    await fillMetrics(user, dialog);
+    await user.click(within(dialog).getByRole("button", { name: "Choose file…" }));
+    await waitFor(() => expect(within(dialog).getByLabelText("Artifact file (optional)")).toHaveValue("/home/ana/models/big.onnx"));
+    await user.click(within(dialog).getByRole("button", { name: "Register model" }));
+    await waitFor(() => expect(backend.callsOf("register_model")).toHaveLength(1));
+    const args = backend.callsOf("register_model")[0]?.args;
+
+    sendProgress(args, { phase: "hashing", done: 0, total: 840_500_000 });
+    sendProgress(args, { phase: "hashing", done: 12_000_000, total: 840_500_000 });
+    const bar = await within(dialog).findByRole("progressbar", { name: "Hashing the artifact" });
+    await waitFor(() => expect(within(dialog).getByText("12.0 MB of 840.5 MB")).toBeInTheDocument());
+    expect(bar).toHaveAttribute("max", "840500000");
+
+    await user.click(within(dialog).getByTestId("task-cancel"));
+    expect(backend.callsOf("cancel_task")).toHaveLength(1);
+    expect(await within(toasts()).findByText("Registration cancelled")).toBeInTheDocument();
+    await waitFor(() => expect(within(dialog).queryByTestId("task-progress")).not.toBeInTheDocument());
+    expect(screen.getByRole("dialog", { name: "Register a model" })).toBeInTheDocument();
+    expect(within(dialog).getByLabelText("Name")).toHaveValue("Big");
+  });
+
   it("Esc closes the form and gives focus back to the header button", async () => {
     mockBackend();
     const { user } = renderApp();
@@ -234,7 +270,7 @@ describe("register a new version", () => {
       metrics: { accuracy: 0.95, aiConfidence: 0.92, errorRate: 0.0015, uptime: 99.9, latency: 45, throughput: 1250 },
       tags: [],
     };
-    expect(backend.callsOf("register_version")[0]?.args).toEqual({ request });
+    expect(backend.callsOf("register_version")[0]?.args).toEqual({ request, ...taskArgs });
     expect(
       await within(toasts()).findByText("Registered TGNN - Attack Surface Model 2.3.0: it is now current and back in development."),
     ).toBeInTheDocument();

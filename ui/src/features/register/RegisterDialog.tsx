@@ -4,9 +4,10 @@ import { pickArtifactPath } from "../../api";
 import type { RegisterResult } from "../../bindings/RegisterResult";
 import { Button } from "../../components/Button";
 import { Modal } from "../../components/Modal";
+import { TaskProgress } from "../../components/TaskProgress";
 import { useToast } from "../../components/Toast";
 import { fractionPct, ms, pct, reqPerSec } from "../../lib/format";
-import { useFrameworks, useRegister } from "../../queries";
+import { useFrameworks, useRegister, useTask } from "../../queries";
 import {
   FIELD_ID,
   LIMITS,
@@ -35,6 +36,7 @@ interface Props {
 export function RegisterDialog({ mode, onClose, onRegistered }: Props) {
   const toast = useToast();
   const register = useRegister();
+  const task = useTask();
   const frameworks = useFrameworks();
   const titleId = useId();
   const frameworkListId = useId();
@@ -58,15 +60,25 @@ export function RegisterDialog({ mode, onClose, onRegistered }: Props) {
       document.getElementById(firstBad)?.focus();
       return;
     }
-    register.mutate(toRequest(form, mode), {
-      onSuccess: (r) => {
-        toast.success(`Registered ${r.model.name} ${r.version.version}`, r.message);
-        onClose();
-        onRegistered?.(r);
+    register.mutate(
+      { ...toRequest(form, mode), task: task.begin() },
+      {
+        onSuccess: (r) => {
+          toast.success(`Registered ${r.model.name} ${r.version.version}`, r.message);
+          onClose();
+          onRegistered?.(r);
+        },
+        onError: (err) => {
+          if (err.code === "CANCELLED") toast.info("Registration cancelled", "Nothing was registered.");
+          else toast.error(isVersion ? "Couldn't register the version" : "Couldn't register the model", err.message);
+        },
+        onSettled: task.end,
       },
-      onError: (err) => toast.error(isVersion ? "Couldn't register the version" : "Couldn't register the model", err.message),
-    });
+    );
   };
+
+  // While the artifact is being hashed, closing the dialog (Esc) stops that rather than leaving it running unseen.
+  const close = register.isPending ? task.cancel : onClose;
 
   const chooseFile = async () => {
     try {
@@ -102,7 +114,7 @@ export function RegisterDialog({ mode, onClose, onRegistered }: Props) {
     : null;
 
   return (
-    <Modal labelledBy={titleId} onClose={onClose} className="modal-form-dialog">
+    <Modal labelledBy={titleId} onClose={close} className="modal-form-dialog">
       <form className="modal-form" onSubmit={submit} noValidate aria-labelledby={titleId}>
         <div className="modal-header">
           <div>
@@ -345,10 +357,20 @@ export function RegisterDialog({ mode, onClose, onRegistered }: Props) {
               Fix the {Object.keys(errors).length === 1 ? "field" : `${Object.keys(errors).length} fields`} marked above.
             </p>
           ) : null}
+          {register.isPending && task.progress ? (
+            <TaskProgress
+              label="Hashing the artifact"
+              progress={task.progress}
+              onCancel={task.cancel}
+              cancelling={task.cancelling}
+            />
+          ) : null}
         </div>
 
         <div className="modal-footer">
-          <Button onClick={onClose}>Cancel</Button>
+          <Button onClick={onClose} disabled={register.isPending}>
+            Cancel
+          </Button>
           <Button type="submit" variant="primary" busy={register.isPending}>
             {isVersion ? "Register version" : "Register model"}
           </Button>
