@@ -28,6 +28,8 @@ impl From<RegistryError> for IpcError {
         // chain. A refusal (unknown id, illegal transition, bad input) is the user's input, not a fault.
         let level = match code {
             ErrorCode::Internal | ErrorCode::Io | ErrorCode::CorruptDatabase => log::Level::Error,
+            // The user asked for it.
+            ErrorCode::Cancelled => log::Level::Info,
             _ => log::Level::Warn,
         };
         log::log!(level, "{code:?}: {}", cause_chain(&err));

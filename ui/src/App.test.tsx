@@ -234,6 +234,22 @@ describe("native menu", () => {
     await waitFor(() => expect(backend.callsOf("query_models").length).toBeGreaterThan(before));
   });
 
+  it("View → Toggle Theme switches the theme on screen, like the header's button", async () => {
+    mockBackend();
+    renderApp();
+    await screen.findByRole("table", { name: "Models" });
+    const before = document.documentElement.dataset.theme ?? "light";
+    await menu("toggle-theme");
+    const after = document.documentElement.dataset.theme;
+    expect(after).toBe(before === "dark" ? "light" : "dark");
+    expect(screen.getByRole("button", { name: "Toggle theme" })).toHaveAttribute(
+      "title",
+      after === "dark" ? "Switch to light theme" : "Switch to dark theme",
+    );
+    await menu("toggle-theme");
+    expect(document.documentElement.dataset.theme).toBe(before);
+  });
+
   it("View → Search Models focuses the search; File → Export CSV… opens the export chooser", async () => {
     mockBackend();
     renderApp();

@@ -299,7 +299,7 @@ const ABORT: &str = "//dialog[@open and .//textarea[@id='ab-abort-reason']]";
 
 #[tokio::test]
 async fn a_refused_action_shows_the_registry_error_and_changes_nothing() {
-    let (_dir, app) = launch_fresh().await;
+    let (dir, app) = launch_fresh().await;
     open_details(&app, "model-2").await;
     // Another process (the CLI, a second window) archives the model while the details are open.
     app.registry()
@@ -319,6 +319,16 @@ async fn a_refused_action_shows_the_registry_error_and_changes_nothing() {
         before,
         "nothing changed"
     );
+    // The error that reached the toast is in the app's log, one JSON object a line.
+    let log = xdg_home(dir.path()).join("data/dev.modelops.desktop/logs/ModelOps.log");
+    let logged = std::fs::read_to_string(&log)
+        .unwrap_or_else(|e| panic!("no log at {}: {e}", log.display()));
+    let refusal = logged
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line"))
+        .find(|l| l["level"] == "WARN" && l["msg"].as_str().is_some_and(|m| m.contains("archived")))
+        .unwrap_or_else(|| panic!("the refusal is not in the log:\n{logged}"));
+    println!("logged: {refusal}");
     // The refused call refreshed the view: the model now shows as archived and read-only.
     app.el(&format!(
         "{DETAILS}//*[contains(normalize-space(.), 'read-only')]"
@@ -1338,10 +1348,13 @@ async fn menu_shortcuts_and_the_window_size_restored_on_the_next_start() {
         .expect("Esc");
     app.gone(ABOUT).await;
 
-    xdotool(&["windowsize", "--sync", &window, "1100", "700"]);
+    // The smallest the window gets: the layout must still work there (look at the screenshot).
+    xdotool(&["windowsize", "--sync", &window, "1024", "640"]);
     wait_until("the window has its new size", || {
-        window_size(&window) == (1100, 700)
+        window_size(&window) == (1024, 640)
     });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.screenshot("smallest-window").await;
     // File → Quit's accelerator: the app exits through its run loop, which saves the window state.
     xdotool(&["windowfocus", "--sync", &window]);
     xdotool(&["key", "--clearmodifiers", "ctrl+q"]);
@@ -1358,7 +1371,7 @@ async fn menu_shortcuts_and_the_window_size_restored_on_the_next_start() {
     let window = visible_app_windows().remove(0);
     assert_eq!(
         window_size(&window),
-        (1100, 700),
+        (1024, 640),
         "restored on the next start"
     );
     app.quit().await;
