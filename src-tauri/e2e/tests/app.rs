@@ -475,6 +475,7 @@ async fn a_cancelled_long_export_writes_nothing() {
         .await;
     assert!(text.ends_with("of 300,000 rows"), "{text}");
 
+    app.screenshot("export-progress").await;
     app.click("//button[@data-testid='task-cancel']").await;
     let toast = app.toast("Export cancelled").await;
     assert!(toast.contains("nothing was written"), "{toast}");
@@ -1347,6 +1348,13 @@ async fn menu_shortcuts_and_the_window_size_restored_on_the_next_start() {
         .await
         .expect("Esc");
     app.gone(ABOUT).await;
+
+    // The header's theme button (View → Toggle Theme runs the same function): dark, then back.
+    app.click("//button[@aria-label='Toggle theme']").await;
+    app.el("//html[@data-theme='dark']").await;
+    app.screenshot("dark-theme").await;
+    app.click("//button[@aria-label='Toggle theme']").await;
+    app.el("//html[@data-theme='light']").await;
 
     // The smallest the window gets: the layout must still work there (look at the screenshot).
     xdotool(&["windowsize", "--sync", &window, "1024", "640"]);

@@ -68,8 +68,8 @@ export function DemoBanner({ demoModels }: { demoModels: number | undefined }) {
         <h2>About the demo data</h2>
         <p>
           {demoModels === 1 ? "The model" : `The ${countWord(demoModels)} models`} marked &ldquo;Demo&rdquo;{" "}
-          {demoModels === 1 ? "is" : "are"} sample data, not measurements: ModelOps seeds four on first start so that you
-          can try every action. {demoModels === 1 ? "It lives" : "They live"} in your local registry file like your own
+          {demoModels === 1 ? "is" : "are"} sample data, not measurements: ModelOps adds the demo models on a first start so
+          that you can try every action. {demoModels === 1 ? "It lives" : "They live"} in your local registry file like your own
           models.
         </p>
         <p className="muted small">

@@ -14,7 +14,7 @@ describe("The demo banner", () => {
     renderApp();
     const region = await screen.findByRole("region", { name: "About the demo data" });
     expect(region).toHaveAttribute("data-testid", "demo-banner");
-    expect(region).toHaveTextContent(/The four models marked “Demo” are sample data, not measurements: ModelOps seeds four on first start/);
+    expect(region).toHaveTextContent(/The four models marked “Demo” are sample data, not measurements: ModelOps adds the demo models on a first start/);
     expect(region).toHaveTextContent(/in your local registry file like your own models/);
   });
 

@@ -36,7 +36,7 @@ export function SummaryCards({ summary, loading }: { summary: Summary | undefine
     {
       label: "Failing tests",
       value: formatNumber(summary.failingTests),
-      hint: `${summary.untested} untested`,
+      hint: `${formatNumber(summary.untested)} untested`,
       tone: summary.failingTests > 0 ? "warn" : undefined,
     },
   ];
