@@ -1,6 +1,8 @@
 //! The A/B test lifecycle: results imported from files, the verdict recorded when a test is concluded, abort
 //! with a reason, one running test per model, and the upgrade of schema-3 registries.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -29,18 +31,6 @@ fn refused<T: std::fmt::Debug>(
         "refused action changed data"
     );
     err.to_string()
-}
-
-fn start(reg: &Registry, a: &str, b: &str) -> AbTest {
-    reg.start_ab_test(&StartAbTestRequest {
-        model_a: a.into(),
-        model_b: b.into(),
-        traffic_split: 50,
-        alpha: None,
-        min_detectable_effect: None,
-        power: None,
-    })
-    .expect("start test")
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -82,7 +72,7 @@ const CLEAR_B: ((u64, u64, u64), (u64, u64, u64)) =
 fn a_clear_winner_is_recorded_with_its_model_and_version() {
     let reg = reg();
     let dir = tempfile::tempdir().unwrap();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     let none = reg.ab_test_analysis(&t.id).unwrap();
     assert!(none.analysis.is_none(), "no results yet");
     assert_eq!(none.config.min_detectable_effect, 0.01);
@@ -157,7 +147,7 @@ fn a_clear_winner_is_recorded_with_its_model_and_version() {
 fn a_winner_for_a_is_recorded_too() {
     let reg = reg();
     let dir = tempfile::tempdir().unwrap();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     let file = write(dir.path(), "r.json", &json(CLEAR_B.1, CLEAR_B.0));
     import(&reg, &t.id, &file).unwrap();
     let done = reg.conclude_ab_test(&t.id).unwrap();
@@ -169,7 +159,7 @@ fn a_winner_for_a_is_recorded_too() {
 fn not_decision_grade_concludes_inconclusive_without_a_winner() {
     let reg = reg();
     let dir = tempfile::tempdir().unwrap();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     // 13% vs 10% is significant, but 3 000 requests are far from the ~15 000 a one-point effect needs.
     let file = write(
         dir.path(),
@@ -190,7 +180,7 @@ fn not_decision_grade_concludes_inconclusive_without_a_winner() {
 fn a_sample_ratio_mismatch_concludes_inconclusive() {
     let reg = reg();
     let dir = tempfile::tempdir().unwrap();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     // A 50/50 test that assigned 50 000 to A and 47 000 to B: the assignment is broken.
     let file = write(
         dir.path(),
@@ -209,7 +199,7 @@ fn a_sample_ratio_mismatch_concludes_inconclusive() {
 fn no_difference_at_full_size_is_inconclusive() {
     let reg = reg();
     let dir = tempfile::tempdir().unwrap();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     let file = write(
         dir.path(),
         "same.csv",
@@ -232,7 +222,7 @@ fn no_difference_at_full_size_is_inconclusive() {
 fn csv_results_with_latency_and_the_simulated_label() {
     let reg = reg();
     let dir = tempfile::tempdir().unwrap();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     let file = write(
         dir.path(),
         "results.CSV",
@@ -254,7 +244,7 @@ fn csv_results_with_latency_and_the_simulated_label() {
 fn reimporting_replaces_the_results_and_is_audited() {
     let reg = reg();
     let dir = tempfile::tempdir().unwrap();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     let first = write(
         dir.path(),
         "week1.json",
@@ -280,7 +270,7 @@ fn reimporting_replaces_the_results_and_is_audited() {
 fn malformed_files_are_refused_naming_the_problem_and_change_nothing() {
     let reg = reg();
     let dir = tempfile::tempdir().unwrap();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     // Results already in place: a bad file must leave them as they are.
     let good = write(dir.path(), "good.json", &json(CLEAR_B.0, CLEAR_B.1));
     import(&reg, &t.id, &good).unwrap();
@@ -427,7 +417,7 @@ fn malformed_files_are_refused_naming_the_problem_and_change_nothing() {
 fn lifecycle_transitions_legal_and_illegal() {
     let reg = reg();
     let dir = tempfile::tempdir().unwrap();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     let msg = refused(&reg, ErrorCode::InvalidInput, |r| r.conclude_ab_test(&t.id));
     assert!(msg.contains("no results yet"), "{msg}");
     refused(&reg, ErrorCode::NotFound, |r| {
@@ -446,7 +436,7 @@ fn lifecycle_transitions_legal_and_illegal() {
     refused(&reg, ErrorCode::Conflict, |r| import(r, &t.id, &file));
 
     // The models are free again: a new test, then aborted; aborted is final too.
-    let t2 = start(&reg, "model-2", "model-1");
+    let t2 = common::start_ab_test(&reg, "model-2", "model-1");
     let msg = refused(&reg, ErrorCode::InvalidInput, |r| {
         r.abort_ab_test(&abort_req(&t2.id, "   "))
     });
@@ -483,7 +473,7 @@ fn one_running_test_per_model_in_the_core_and_in_sql() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("registry.sqlite3");
     let reg = Registry::open(&path).unwrap();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     for (a, b) in [("model-2", "model-4"), ("model-4", "model-1")] {
         let msg = refused(&reg, ErrorCode::Conflict, |r| {
             r.start_ab_test(&StartAbTestRequest {
@@ -575,30 +565,22 @@ fn start_validates_the_analysis_settings() {
 
 #[test]
 fn upgrading_a_schema_3_registry_turns_stopped_tests_into_aborted_ones() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("registry.sqlite3");
-    {
-        let mut raw = Connection::open(&path).unwrap();
-        modelops_core::db::migrations()
-            .to_version(&mut raw, 3)
-            .unwrap();
-        raw.execute_batch(
-            "INSERT INTO meta VALUES ('demo_seeded_at', 'x');
-             INSERT INTO models (id, name, framework, status, created_at) VALUES
-               ('m1', 'M1', 'ONNX', 'staging', '2025-01-01 00:00:00+00:00'),
-               ('m2', 'M2', 'ONNX', 'staging', '2025-01-01 00:00:00+00:00'),
-               ('m3', 'M3', 'ONNX', 'staging', '2025-01-01 00:00:00+00:00');
-             INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps, uptime_pct, ai_confidence, error_rate, size_bytes, created_at, version_key)
-               VALUES ('m1', '1.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'k'),
-                      ('m2', '2.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'k'),
-                      ('m3', '3.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'k');
-             UPDATE models SET current_version_id = (SELECT id FROM model_versions v WHERE v.model_id = models.id);
-             INSERT INTO ab_tests (id, model_a, version_a_id, model_b, version_b_id, traffic_split, status, started_at, stopped_at)
-               VALUES ('ab-old', 'm1', 1, 'm2', 2, 30, 'stopped', '2025-01-02 00:00:00+00:00', '2025-01-05 00:00:00+00:00'),
-                      ('ab-live', 'm2', 2, 'm3', 3, 50, 'running', '2025-01-06 00:00:00+00:00', NULL);",
-        )
-        .unwrap();
-    }
+    let (_dir, path) = common::registry_at_schema(
+        3,
+        "INSERT INTO meta VALUES ('demo_seeded_at', 'x');
+         INSERT INTO models (id, name, framework, status, created_at) VALUES
+           ('m1', 'M1', 'ONNX', 'staging', '2025-01-01 00:00:00+00:00'),
+           ('m2', 'M2', 'ONNX', 'staging', '2025-01-01 00:00:00+00:00'),
+           ('m3', 'M3', 'ONNX', 'staging', '2025-01-01 00:00:00+00:00');
+         INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps, uptime_pct, ai_confidence, error_rate, size_bytes, created_at, version_key)
+           VALUES ('m1', '1.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'k'),
+                  ('m2', '2.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'k'),
+                  ('m3', '3.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'k');
+         UPDATE models SET current_version_id = (SELECT id FROM model_versions v WHERE v.model_id = models.id);
+         INSERT INTO ab_tests (id, model_a, version_a_id, model_b, version_b_id, traffic_split, status, started_at, stopped_at)
+           VALUES ('ab-old', 'm1', 1, 'm2', 2, 30, 'stopped', '2025-01-02 00:00:00+00:00', '2025-01-05 00:00:00+00:00'),
+                  ('ab-live', 'm2', 2, 'm3', 3, 50, 'running', '2025-01-06 00:00:00+00:00', NULL);",
+    );
     let reg = Registry::open(&path).unwrap();
     assert_eq!(
         reg.schema_version().unwrap(),
@@ -639,7 +621,7 @@ fn upgrading_a_schema_3_registry_turns_stopped_tests_into_aborted_ones() {
 #[test]
 fn a_legacy_running_test_on_a_model_already_running_is_refused_by_name() {
     let reg = reg();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     let legacy = |name: &str| {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/legacy")

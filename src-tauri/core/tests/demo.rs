@@ -8,18 +8,6 @@ use modelops_core::types::*;
 use modelops_core::Registry;
 use rusqlite::Connection;
 
-fn start(reg: &Registry, a: &str, b: &str) -> AbTest {
-    reg.start_ab_test(&StartAbTestRequest {
-        model_a: a.into(),
-        model_b: b.into(),
-        traffic_split: 50,
-        alpha: None,
-        min_detectable_effect: None,
-        power: None,
-    })
-    .expect("start test")
-}
-
 fn user_version(model_id: &str, version: &str) -> RegisterVersionRequest {
     RegisterVersionRequest {
         model_id: model_id.into(),
@@ -56,7 +44,7 @@ fn clearing_removes_the_demo_models_and_keeps_the_users() {
     reg.run_tests("model-1").unwrap();
     // A concluded test between two demo models: its results are frozen, yet they are demo data.
     let dir = tempfile::tempdir().unwrap();
-    let t = start(&reg, "model-1", "model-2");
+    let t = common::start_ab_test(&reg, "model-1", "model-2");
     let results = dir.path().join("results.json");
     std::fs::write(
         &results,
@@ -71,7 +59,7 @@ fn clearing_removes_the_demo_models_and_keeps_the_users() {
     .unwrap();
     reg.conclude_ab_test(&t.id).unwrap();
     // A test pitting the user's model against a demo one only makes sense with the demo model; it goes too.
-    start(&reg, "model-4", &mine.id);
+    common::start_ab_test(&reg, "model-4", &mine.id);
 
     let demo_versions =
         versions(&reg, "model-1") + versions(&reg, "model-2") + versions(&reg, "model-4");
@@ -224,28 +212,20 @@ fn the_users_versions_and_history_stay_undeletable() {
 
 #[test]
 fn upgrading_adopts_demo_models_that_have_a_users_version() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("registry.sqlite3");
-    {
-        let mut raw = Connection::open(&path).unwrap();
-        modelops_core::db::migrations()
-            .to_version(&mut raw, 8)
-            .unwrap();
-        raw.execute_batch(
-            "INSERT INTO meta VALUES ('demo_seeded_at', 'x');
-             INSERT INTO models (id, name, framework, status, created_at, is_demo) VALUES
-               ('d1', 'D1', 'ONNX', 'development', '2025-01-01 00:00:00+00:00', 1),
-               ('d2', 'D2', 'ONNX', 'development', '2025-01-01 00:00:00+00:00', 1);
-             INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps, uptime_pct,
-                 ai_confidence, error_rate, size_bytes, created_at, version_key, is_demo)
-               VALUES ('d1', '1.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'k', 1),
-                      ('d1', '2.0.0', 2, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-02 00:00:00+00:00', 'l', 0),
-                      ('d2', '1.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'k', 1);
-             UPDATE models SET current_version_id =
-               (SELECT max(id) FROM model_versions v WHERE v.model_id = models.id);",
-        )
-        .unwrap();
-    }
+    let (_dir, path) = common::registry_at_schema(
+        8,
+        "INSERT INTO meta VALUES ('demo_seeded_at', 'x');
+         INSERT INTO models (id, name, framework, status, created_at, is_demo) VALUES
+           ('d1', 'D1', 'ONNX', 'development', '2025-01-01 00:00:00+00:00', 1),
+           ('d2', 'D2', 'ONNX', 'development', '2025-01-01 00:00:00+00:00', 1);
+         INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps, uptime_pct,
+             ai_confidence, error_rate, size_bytes, created_at, version_key, is_demo)
+           VALUES ('d1', '1.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'k', 1),
+                  ('d1', '2.0.0', 2, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-02 00:00:00+00:00', 'l', 0),
+                  ('d2', '1.0.0', 1, 0.9, 10, 10, 99.9, 0.9, 0.01, 1, '2025-01-01 00:00:00+00:00', 'k', 1);
+         UPDATE models SET current_version_id =
+           (SELECT max(id) FROM model_versions v WHERE v.model_id = models.id);",
+    );
     let reg = Registry::open(&path).unwrap();
     assert_eq!(reg.summary().unwrap().demo_models, 1);
     let cleared = reg.clear_demo_data().unwrap();

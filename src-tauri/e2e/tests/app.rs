@@ -1271,6 +1271,15 @@ async fn press_ctrl(app: &App, key: &str) {
         .expect("key press");
 }
 
+async fn press_escape(app: &App) {
+    app.wd
+        .action_chain()
+        .send_keys(Key::Escape)
+        .perform()
+        .await
+        .expect("Esc");
+}
+
 const ABOUT: &str = "//dialog[@open and @data-testid='about-dialog']";
 
 /// Two shortcuts and Esc in the page, an item of the real GTK menu bar (Help → About, by its mnemonics), then
@@ -1298,12 +1307,7 @@ async fn menu_shortcuts_and_the_window_size_restored_on_the_next_start() {
     );
     press_ctrl(&app, "n").await;
     app.el(REGISTER).await;
-    app.wd
-        .action_chain()
-        .send_keys(Key::Escape)
-        .perform()
-        .await
-        .expect("Esc");
+    press_escape(&app).await;
     app.gone(REGISTER).await;
 
     // Help → About through the menu bar: Alt+H opens Help, A its "About ModelOps" item.
@@ -1325,12 +1329,7 @@ async fn menu_shortcuts_and_the_window_size_restored_on_the_next_start() {
         "{schema}"
     );
     app.screenshot("about").await;
-    app.wd
-        .action_chain()
-        .send_keys(Key::Escape)
-        .perform()
-        .await
-        .expect("Esc");
+    press_escape(&app).await;
     app.gone(ABOUT).await;
 
     // The header's theme button (View → Toggle Theme runs the same function): dark, then back.

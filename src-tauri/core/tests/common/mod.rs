@@ -74,3 +74,29 @@ pub fn content_digest(path: &Path) -> String {
     }
     out
 }
+
+/// A registry file as an older build left it: migrated only up to schema `version`, then filled by `sql`.
+/// Opening it with `Registry::open` runs the later migrations, as an upgrade does.
+pub fn registry_at_schema(version: usize, sql: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("registry.sqlite3");
+    let mut raw = rusqlite::Connection::open(&path).unwrap();
+    modelops_core::db::migrations()
+        .to_version(&mut raw, version)
+        .unwrap();
+    raw.execute_batch(sql).unwrap();
+    (dir, path)
+}
+
+/// A running A/B test of `a` against `b`, half the traffic each, default statistics.
+pub fn start_ab_test(reg: &Registry, a: &str, b: &str) -> modelops_core::types::AbTest {
+    reg.start_ab_test(&modelops_core::types::StartAbTestRequest {
+        model_a: a.into(),
+        model_b: b.into(),
+        traffic_split: 50,
+        alpha: None,
+        min_detectable_effect: None,
+        power: None,
+    })
+    .expect("start test")
+}
