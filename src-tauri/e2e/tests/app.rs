@@ -1367,3 +1367,36 @@ async fn menu_shortcuts_and_the_window_size_restored_on_the_next_start() {
     );
     app.quit().await;
 }
+
+/// A first start explains the demo data; clearing it (through its confirmation) leaves the registry empty,
+/// its audit log intact, and the page shows how to register or import instead of an empty table.
+#[tokio::test]
+async fn clearing_the_demo_data_leaves_the_empty_registry_guide() {
+    let (_dir, app) = launch_fresh().await;
+    let banner = "//section[@data-testid='demo-banner']";
+    let text = app.text(banner).await;
+    assert!(text.contains("sample data"), "{text}");
+    app.click(&button(banner, "Clear demo data")).await;
+    app.click(&button(CONFIRM, "Clear demo data")).await;
+    app.toast("Demo data cleared").await;
+    app.gone(banner).await;
+    app.el("//*[@data-testid='empty-registry']//h3[normalize-space(.)='No models yet']")
+        .await;
+    app.screenshot("empty-registry").await;
+    let reg = app.registry();
+    assert_eq!(reg.list_models().expect("list").total, 0);
+    assert!(
+        reg.verify_audit().expect("verify").ok,
+        "the audit chain holds"
+    );
+    // The guide's buttons open the same dialogs as the header's.
+    app.click(&button(
+        "//*[@data-testid='empty-registry']",
+        "Register a model",
+    ))
+    .await;
+    app.el(REGISTER).await;
+    press_escape(&app).await;
+    app.gone(REGISTER).await;
+    app.quit().await;
+}
