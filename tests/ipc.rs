@@ -753,6 +753,8 @@ fn the_capability_grants_exactly_the_declared_commands_to_the_main_window() {
         // The native menu's events (src-tauri/menu.rs).
         "core:event:allow-listen".to_owned(),
         "core:event:allow-unlisten".to_owned(),
+        // The page logs the errors it shows (ui/src/api/log.ts).
+        "log:allow-log".to_owned(),
     ]);
     granted.sort();
     expected.sort();

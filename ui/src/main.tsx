@@ -3,6 +3,7 @@ import { ErrorBoundary } from "react-error-boundary";
 import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App } from "./App";
+import { logShownError } from "./api";
 import { AppCrashed } from "./components/ErrorFallbacks";
 import { ToastProvider } from "./components/Toast";
 import { applyStoredTheme } from "./lib/theme";
@@ -24,7 +25,10 @@ if (!root) throw new Error("#root is missing from index.html");
 
 createRoot(root).render(
   <StrictMode>
-    <ErrorBoundary FallbackComponent={AppCrashed}>
+    <ErrorBoundary
+      FallbackComponent={AppCrashed}
+      onError={(error, info) => logShownError("The page crashed", info.componentStack ?? undefined, error)}
+    >
       <QueryClientProvider client={queryClient}>
         <ToastProvider>
           <App />

@@ -329,6 +329,12 @@ async fn a_refused_action_shows_the_registry_error_and_changes_nothing() {
         .find(|l| l["level"] == "WARN" && l["msg"].as_str().is_some_and(|m| m.contains("archived")))
         .unwrap_or_else(|| panic!("the refusal is not in the log:\n{logged}"));
     println!("logged: {refusal}");
+    // And the page logged what it showed (ui/src/api/log.ts), through the log plugin. It may land a moment
+    // after the toast.
+    wait_until("the page logged the toast", || {
+        std::fs::read_to_string(&log)
+            .is_ok_and(|l| l.contains("shown to the user: Rollback failed"))
+    });
     // The refused call refreshed the view: the model now shows as archived and read-only.
     app.el(&format!(
         "{DETAILS}//*[contains(normalize-space(.), 'read-only')]"

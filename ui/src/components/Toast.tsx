@@ -10,6 +10,7 @@ import {
   type RefObject,
 } from "react";
 import { createPortal } from "react-dom";
+import { logShownError } from "../api/log";
 import { CheckCircle2, AlertTriangle, Info, X } from "lucide-react";
 
 export type ToastTone = "success" | "error" | "info";
@@ -82,7 +83,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const api = useMemo<ToastApi>(
     () => ({
       success: (t, m) => push("success", t, m),
-      error: (t, m) => push("error", t, m),
+      error: (t, m) => {
+        logShownError(t, m);
+        push("error", t, m);
+      },
       info: (t, m) => push("info", t, m),
       dismiss,
     }),

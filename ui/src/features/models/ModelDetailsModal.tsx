@@ -8,6 +8,7 @@ import type { VersionInfo } from "../../bindings/VersionInfo";
 import { Badge, StatusBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { SectionFailed } from "../../components/ErrorFallbacks";
+import { logShownError } from "../../api";
 import { Modal } from "../../components/Modal";
 import { Spinner } from "../../components/Spinner";
 import {
@@ -174,7 +175,11 @@ function DetailsBody({ details, idPrefix }: { details: ModelDetails; idPrefix: s
 
       <QualityGatesSection model={details.model} idPrefix={idPrefix} />
 
-      <ErrorBoundary FallbackComponent={SectionFailed} resetKeys={[details.model.id]}>
+      <ErrorBoundary
+        FallbackComponent={SectionFailed}
+        resetKeys={[details.model.id]}
+        onError={(error) => logShownError("A section of the model's details failed", undefined, error)}
+      >
         <Suspense
           fallback={
             <p className="muted loading-line">
