@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import { onMenuAction } from "../api";
 import type { MenuAction } from "../bindings/MenuAction";
+import { modalIsOpen } from "./shortcuts";
 
 /**
  * What a menu item may do while a modal is open: nothing that opens another dialog or moves the page behind
@@ -17,7 +18,7 @@ export function useMenuActions(handlers: Record<MenuAction, () => void>) {
   useEffect(
     () =>
       onMenuAction((action) => {
-        if (document.querySelector("dialog[open]") && !WHILE_MODAL.has(action)) return;
+        if (modalIsOpen() && !WHILE_MODAL.has(action)) return;
         latest.current[action]?.();
       }),
     [],

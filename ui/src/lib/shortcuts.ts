@@ -19,6 +19,9 @@ export function shortcutOf(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" 
   return KEYS[e.key.toLowerCase()] ?? null;
 }
 
+/** Whether a modal is open: then only the modal reacts to app-wide shortcuts and most menu items. */
+export const modalIsOpen = () => document.querySelector("dialog[open]") !== null;
+
 /**
  * Runs `handlers` for the shortcuts pressed anywhere in the window. The webview's own meaning of these keys
  * (Ctrl+R reloads the page, Ctrl+F opens its find bar, Ctrl+N a window) is always suppressed; while a modal is
@@ -34,7 +37,7 @@ export function useShortcuts(handlers: Record<Shortcut, () => void>) {
       const shortcut = shortcutOf(e);
       if (!shortcut) return;
       e.preventDefault();
-      if (document.querySelector("dialog[open]")) return;
+      if (modalIsOpen()) return;
       latest.current[shortcut]();
     };
     window.addEventListener("keydown", onKey);
