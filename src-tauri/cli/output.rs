@@ -866,7 +866,7 @@ pub fn backups(w: &mut dyn Write, l: &modelops_core::backup::BackupList) -> io::
             "  {}  {:<16}  {:>10}  {}",
             b.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
             reason,
-            modelops_core::registry::format_size(i64::try_from(b.size_bytes).unwrap_or(i64::MAX)),
+            modelops_core::types::format_size(i64::try_from(b.size_bytes).unwrap_or(i64::MAX)),
             b.file_name
         )?;
     }

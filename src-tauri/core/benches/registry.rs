@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use modelops_core::generate::generate_file;
-use modelops_core::registry::format_size;
+use modelops_core::types::format_size;
 use modelops_core::types::*;
 use modelops_core::Registry;
 use rusqlite::types::{Value, ValueRef};
@@ -125,7 +125,7 @@ fn open_floor(path: &Path) -> Connection {
 // checks below keep them equal) -----
 
 /// The core's own row SELECT, so the floor runs exactly the statement the core runs.
-use modelops_core::registry::MODEL_SELECT;
+use modelops_core::rows::MODEL_SELECT;
 
 fn order_by(key: SortKey) -> String {
     let col = match key {
@@ -293,9 +293,7 @@ fn floor_summary(conn: &mut Connection) -> SummaryRow {
     let mut out: SummaryRow = (0, 0, 0, 0, 0, 0, None, 0, 0);
     let mut accuracy = 0.0;
     {
-        let mut stmt = tx
-            .prepare_cached(modelops_core::registry::SUMMARY_SQL)
-            .unwrap();
+        let mut stmt = tx.prepare_cached(modelops_core::rows::SUMMARY_SQL).unwrap();
         let mut rows = stmt.query([]).unwrap();
         while let Some(r) = rows.next().unwrap() {
             let status: String = r.get(0).unwrap();

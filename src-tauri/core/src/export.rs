@@ -7,8 +7,10 @@ use std::path::Path;
 use rusqlite::types::ValueRef;
 
 use crate::error::{RegistryError, Result};
-use crate::registry::{format_size, Registry};
+use crate::registry::Registry;
+use crate::rows::MODEL_SELECT;
 use crate::task::{Meter, Task, TaskPhase};
+use crate::types::format_size;
 use crate::types::{ExportResult, ModelView};
 
 /// Every column of the table, in the table's order. Numbers are written raw (fractions, not percents) so a
@@ -169,4 +171,58 @@ pub(crate) fn atomic_write(
         path: path.display().to_string(),
         rows,
     })
+}
+
+impl Registry {
+    /// Writes the models of `view` (every model, in registration order, when None) as CSV to `out`,
+    /// streaming rows from SQLite: memory stays flat however many there are.
+    pub fn write_csv<W: std::io::Write>(&self, out: W, view: Option<&ModelView>) -> Result<u32> {
+        self.write_csv_with(out, view, &Task::none())
+    }
+
+    /// `write_csv`, reporting rows written out of the view's row count (counted first, in the same
+    /// snapshot) and stopping when `task` is cancelled.
+    pub fn write_csv_with<W: std::io::Write>(
+        &self,
+        out: W,
+        view: Option<&ModelView>,
+        task: &Task<'_>,
+    ) -> Result<u32> {
+        let (clause, params, order) = match view {
+            Some(v) => {
+                let f = crate::query::FilterSql::new(&v.filter)?;
+                (f.clause, f.params, crate::query::order_by(v.sort, v.dir))
+            }
+            None => ("1".to_owned(), Vec::new(), "m.rowid".to_owned()),
+        };
+        self.read(|tx| {
+            let total: i64 = tx.query_row(
+                &format!("SELECT count(*) FROM models m WHERE {clause}"),
+                rusqlite::params_from_iter(params.iter()),
+                |r| r.get(0),
+            )?;
+            let meter = task.start(TaskPhase::Exporting, u64::try_from(total).unwrap_or(0));
+            let mut stmt =
+                tx.prepare(&format!("{MODEL_SELECT} WHERE {clause} ORDER BY {order}"))?;
+            let rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+            crate::export::write_models_csv(rows, out, &meter)
+        })
+    }
+
+    /// Exports to `path` atomically: a temporary file beside it is renamed over the target once complete,
+    /// so a failed export never leaves a half-written file.
+    pub fn export_csv(&self, path: &Path, view: Option<&ModelView>) -> Result<ExportResult> {
+        self.export_csv_with(path, view, &Task::none())
+    }
+
+    /// `export_csv` with progress and cancel: a cancelled export removes its temporary file and leaves an
+    /// existing file at `path` as it was.
+    pub fn export_csv_with(
+        &self,
+        path: &Path,
+        view: Option<&ModelView>,
+        task: &Task<'_>,
+    ) -> Result<ExportResult> {
+        crate::export::export_to_path(self, path, view, task)
+    }
 }

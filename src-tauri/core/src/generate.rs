@@ -15,7 +15,8 @@ use rusqlite::{params, Transaction};
 
 use crate::checks::{self, Observed};
 use crate::error::{RegistryError, Result};
-use crate::registry::{insert_event, NewEvent, Registry};
+use crate::registry::Registry;
+use crate::rows::{insert_event, NewEvent};
 use crate::types::{EventAction, Status, Thresholds};
 
 /// What was written.

@@ -8,60 +8,17 @@
 //! `model_b`, `traffic_split`, `started_at`, optional `status`.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Deserialize;
 
-use crate::audit::NewEvent;
+pub use modelops_domain::import::*;
+
 use crate::error::{RegistryError, Result};
 use crate::metrics::{record_version_metrics, Recorded};
-use crate::registry::{insert_event, load_model, snapshot, Registry};
+use crate::registry::Registry;
+use crate::rows::{insert_event, load_model, snapshot, NewEvent};
 use crate::task::{Task, TaskPhase};
 use crate::types::{EventAction, Metrics, Status};
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ImportRequest {
-    /// Path of the legacy models.json.
-    pub models_path: String,
-    /// Path of the legacy ab_tests.json, if any.
-    #[serde(default)]
-    #[ts(optional)]
-    pub ab_tests_path: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export)]
-pub enum ImportAction {
-    Create,
-    Update,
-    Unchanged,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ImportItem {
-    /// "model" or "abTest".
-    pub kind: String,
-    pub id: String,
-    pub name: String,
-    pub action: ImportAction,
-    /// What would change, in words.
-    pub changes: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ImportPlan {
-    pub items: Vec<ImportItem>,
-    pub creates: u32,
-    pub updates: u32,
-    pub unchanged: u32,
-}
 
 #[derive(Debug, Clone, Deserialize)]
 struct LegacyModel {
@@ -275,7 +232,7 @@ fn ab_tests_from(req: &ImportRequest) -> Result<Vec<(String, LegacyAbTest)>> {
 /// Decides, inside `tx`, what importing would do; with `apply`, does it.
 fn run(
     reg: &Registry,
-    tx: &Transaction<'_>,
+    tx: &Connection,
     req: &ImportRequest,
     apply: bool,
     task: &Task<'_>,
@@ -452,12 +409,7 @@ fn run(
 
 const IMPORT_NOTE: &str = "imported from the legacy models.json";
 
-fn create_model(
-    reg: &Registry,
-    tx: &Transaction<'_>,
-    m: &Incoming,
-    now: DateTime<Utc>,
-) -> Result<()> {
+fn create_model(reg: &Registry, tx: &Connection, m: &Incoming, now: DateTime<Utc>) -> Result<()> {
     tx.execute(
         "INSERT INTO models (id, name, framework, status, deployed_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![m.id, m.name, m.framework, m.status.as_str(), m.deployed_at, now],
@@ -505,7 +457,7 @@ fn create_model(
 
 fn update_model(
     reg: &Registry,
-    tx: &Transaction<'_>,
+    tx: &Connection,
     m: &Incoming,
     has_version: bool,
     now: DateTime<Utc>,
@@ -554,7 +506,7 @@ fn update_model(
     Ok(())
 }
 
-fn insert_version(tx: &Transaction<'_>, m: &Incoming, seq: i64, now: DateTime<Utc>) -> Result<i64> {
+fn insert_version(tx: &Connection, m: &Incoming, seq: i64, now: DateTime<Utc>) -> Result<i64> {
     let x = &m.metrics;
     tx.execute(
         "INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps, uptime_pct,

@@ -6,8 +6,7 @@ use rusqlite::types::Value;
 use crate::error::{RegistryError, Result};
 use crate::types::{ModelFilter, SortDir, SortKey, Status};
 
-/// The longest search text accepted.
-pub const MAX_SEARCH_CHARS: usize = 200;
+pub use modelops_domain::input::MAX_SEARCH_CHARS;
 
 pub(crate) struct FilterSql {
     /// A boolean SQL expression over `models m`.

@@ -11,19 +11,14 @@ use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
-use crate::audit::NewEvent;
 use crate::error::{RegistryError, Result};
+use crate::input::{MAX_FIELD_CHARS, MAX_NAME_CHARS, MAX_TAGS};
 use crate::lifecycle;
 use crate::metrics::{record_version_metrics, Recorded};
-use crate::registry::{
-    clean_text, insert_event, load_model, load_state, snapshot, Registry, MAX_REASON_CHARS,
-};
+use crate::registry::{clean_text, Registry, MAX_REASON_CHARS};
+use crate::rows::{insert_event, load_model, load_state, snapshot, NewEvent};
 use crate::task::{Task, TaskPhase};
 use crate::types::*;
-
-const MAX_NAME_CHARS: usize = 200;
-const MAX_FIELD_CHARS: usize = 100;
-const MAX_TAGS: usize = 50;
 
 /// A registration, validated and with its artifact measured, ready to write.
 struct Checked {
@@ -209,7 +204,7 @@ fn insert_version(
 
 fn result(reg_tx: &Transaction<'_>, model_id: &str, message: String) -> Result<RegisterResult> {
     let model = load_model(reg_tx, model_id)?;
-    let version = crate::registry::load_versions(reg_tx, model_id)?
+    let version = crate::rows::load_versions(reg_tx, model_id)?
         .into_iter()
         .find(|v| v.is_current)
         .ok_or_else(|| RegistryError::ModelNotFound(model_id.to_owned()))?;
@@ -327,7 +322,7 @@ impl Registry {
         let model_id = req.model_id.as_str();
         self.write(|tx| {
             let state = load_state(tx, model_id)?;
-            crate::registry::check_expected(model_id, &state, expected)?;
+            crate::rows::check_expected(model_id, &state, expected)?;
             lifecycle::ensure_active(model_id, state.status, "register a version of")?;
             let before = load_model(tx, model_id)?;
             let versions: Vec<(String, i64)> = {

@@ -7,7 +7,8 @@ use rusqlite::{params, Transaction};
 
 use crate::error::Result;
 use crate::metrics::{record_version_metrics, Recorded};
-use crate::registry::{insert_event, NewEvent};
+use crate::registry::Registry;
+use crate::rows::{insert_event, NewEvent};
 use crate::types::{ClearDemoResult, EventAction, Status};
 
 struct DemoVersion {
@@ -283,7 +284,7 @@ pub(crate) fn seed_if_new(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<bo
 /// flag when the user registers a version on it).
 const DEMO_IDS: &str = "SELECT id FROM models WHERE is_demo = 1";
 
-impl crate::registry::Registry {
+impl Registry {
     /// Removes the demo models and everything that belongs only to them: versions, metric history, test
     /// runs, quality-gate suites, deployments, and A/B tests with a demo model on either side. The user's
     /// models and versions are never touched.

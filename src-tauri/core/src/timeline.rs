@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 
 use crate::error::{RegistryError, Result};
-use crate::registry::{event_from_row, parse_status, Registry, EVENT_SELECT, MAX_PAGE};
+use crate::registry::{Registry, MAX_PAGE};
+use crate::rows::{event_from_row, parse_status, EVENT_SELECT};
 use crate::task::{Task, TaskPhase};
 use crate::types::*;
 
@@ -33,6 +34,17 @@ pub const AUDIT_CSV_HEADER: [&str; 16] = [
 ];
 
 impl Registry {
+    /// Every event after `after_id`, oldest first: the audit log as it was appended, for checks that match
+    /// a writer's acknowledged actions against it.
+    pub fn audit_events_after(&self, after_id: i64) -> Result<Vec<Event>> {
+        self.read(|tx| {
+            let mut stmt =
+                tx.prepare_cached(&format!("{EVENT_SELECT} WHERE e.id > ?1 ORDER BY e.id"))?;
+            let rows = stmt.query_map([after_id], event_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     /// Events filtered by model, actions and time range, newest first, one window at a time.
     pub fn timeline(&self, q: &TimelineQuery) -> Result<TimelinePage> {
         if !(1..=MAX_PAGE).contains(&q.limit) {
@@ -71,7 +83,7 @@ impl Registry {
         }
         self.read(|tx| {
             if let Some(m) = q.model_id.as_deref().filter(|m| !m.is_empty()) {
-                crate::registry::load_state(tx, m)?;
+                crate::rows::load_state(tx, m)?;
             }
             let total: u32 = tx
                 .prepare_cached(&format!("SELECT count(*) FROM events e WHERE {clause}"))?
@@ -98,7 +110,7 @@ impl Registry {
     /// registered, which returns the model to development) clears it.
     pub fn production_at(&self, model_id: &str, at: DateTime<Utc>) -> Result<ProductionAt> {
         self.read(|tx| {
-            crate::registry::load_state(tx, model_id)?;
+            crate::rows::load_state(tx, model_id)?;
             let mut stmt = tx.prepare_cached(
                 "SELECT at, from_status, to_status, to_version FROM events WHERE model_id = ?1 ORDER BY at, id",
             )?;

@@ -73,7 +73,7 @@ pub fn evaluate(observed: &Observed, t: &Thresholds) -> Vec<ThresholdCheck> {
         .collect()
 }
 
-pub(crate) fn metric_key(m: Metric) -> &'static str {
+pub fn metric_key(m: Metric) -> &'static str {
     match m {
         Metric::Accuracy => "accuracy",
         Metric::Latency => "latency",
@@ -83,7 +83,7 @@ pub(crate) fn metric_key(m: Metric) -> &'static str {
     }
 }
 
-pub(crate) fn parse_metric(s: &str) -> Option<Metric> {
+pub fn parse_metric(s: &str) -> Option<Metric> {
     [
         Metric::Accuracy,
         Metric::Latency,
@@ -95,7 +95,7 @@ pub(crate) fn parse_metric(s: &str) -> Option<Metric> {
     .find(|m| metric_key(*m) == s)
 }
 
-pub(crate) fn comparator_key(c: Comparator) -> &'static str {
+pub fn comparator_key(c: Comparator) -> &'static str {
     match c {
         Comparator::AtLeast => ">=",
         Comparator::AtMost => "<=",

@@ -4,7 +4,7 @@
 //! Rollback and Run tests do not change the state (they are allowed in every state but archived), so they
 //! are not in this table; `ensure_active` guards them.
 
-use crate::error::{RegistryError, Result};
+use crate::error::{DomainError, Result};
 use crate::types::Status;
 
 /// The state-changing actions.
@@ -57,7 +57,7 @@ pub fn next_status(model_id: &str, from: Status, action: Action) -> Result<Statu
         .iter()
         .find(|(f, a, _)| *f == from && *a == action)
         .map(|(_, _, to)| *to)
-        .ok_or_else(|| RegistryError::IllegalTransition {
+        .ok_or_else(|| DomainError::IllegalTransition {
             model: model_id.to_owned(),
             action: action.verb(),
             from,
@@ -68,7 +68,7 @@ pub fn next_status(model_id: &str, from: Status, action: Action) -> Result<Statu
 /// Rollback and test runs are refused on archived models: an archived model is read-only.
 pub fn ensure_active(model_id: &str, status: Status, action: &'static str) -> Result<()> {
     if status == Status::Archived {
-        return Err(RegistryError::IllegalTransition {
+        return Err(DomainError::IllegalTransition {
             model: model_id.to_owned(),
             action,
             from: status,

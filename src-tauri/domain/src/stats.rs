@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Discrete, Hypergeometric, Normal};
 use ts_rs::TS;
 
-use crate::error::{RegistryError, Result};
+use crate::error::{DomainError, Result};
 
 /// A sample-ratio mismatch is flagged below this p-value. Far stricter than α on purpose: the check runs on
 /// every analysis, and with tens of thousands of assignments a real assignment bug gives p-values many orders
@@ -216,7 +216,7 @@ pub struct AbAnalysis {
 ///
 /// # Errors
 ///
-/// [`RegistryError::InvalidInput`] naming the field when a count, a setting or a latency sample is out of
+/// [`DomainError::InvalidInput`] naming the field when a count, a setting or a latency sample is out of
 /// range.
 pub fn analyze(
     a: &VariantResults,
@@ -227,7 +227,7 @@ pub fn analyze(
     validate_variant("A", a)?;
     validate_variant("B", b)?;
     if a.assignments == 0 && b.assignments == 0 {
-        return Err(RegistryError::InvalidInput(
+        return Err(DomainError::InvalidInput(
             "Neither variant has any assignments; the sample-ratio check needs the assignment counts."
                 .to_owned(),
         ));
@@ -273,7 +273,7 @@ pub fn analyze(
     Ok(analysis)
 }
 
-pub(crate) fn validate_config(cfg: &AbAnalysisConfig) -> Result<()> {
+pub fn validate_config(cfg: &AbAnalysisConfig) -> Result<()> {
     // Each condition says "inside the range"; comparisons with NaN are false, so NaN is refused too.
     let checks = [
         (
@@ -303,7 +303,7 @@ pub(crate) fn validate_config(cfg: &AbAnalysisConfig) -> Result<()> {
     ];
     for (name, value, ok, range) in checks {
         if !ok {
-            return Err(RegistryError::InvalidInput(format!(
+            return Err(DomainError::InvalidInput(format!(
                 "{name} must be {range}; got {value}."
             )));
         }
@@ -314,19 +314,19 @@ pub(crate) fn validate_config(cfg: &AbAnalysisConfig) -> Result<()> {
 fn validate_variant(name: &str, v: &VariantResults) -> Result<()> {
     for (field, value) in [("assignments", v.assignments), ("requests", v.requests)] {
         if value > MAX_COUNT {
-            return Err(RegistryError::InvalidInput(format!(
+            return Err(DomainError::InvalidInput(format!(
                 "Variant {name}: {field} ({value}) is above the largest count the analysis takes \
                  ({MAX_COUNT})."
             )));
         }
     }
     if v.requests == 0 {
-        return Err(RegistryError::InvalidInput(format!(
+        return Err(DomainError::InvalidInput(format!(
             "Variant {name} has no requests (requests = 0); a success rate needs at least one."
         )));
     }
     if v.successes > v.requests {
-        return Err(RegistryError::InvalidInput(format!(
+        return Err(DomainError::InvalidInput(format!(
             "Variant {name}: successes ({}) exceed requests ({}).",
             v.successes, v.requests
         )));
@@ -337,7 +337,7 @@ fn validate_variant(name: &str, v: &VariantResults) -> Result<()> {
             .enumerate()
             .find(|(_, x)| !x.is_finite() || **x < 0.0)
         {
-            return Err(RegistryError::InvalidInput(format!(
+            return Err(DomainError::InvalidInput(format!(
                 "Variant {name}: latencyMs[{i}] is {x}; latency samples must be finite and not negative."
             )));
         }

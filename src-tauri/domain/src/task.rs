@@ -2,7 +2,7 @@
 //! listens: the shell forwards reports to the page, the CLI and tests pass `Task::none()` or a closure.
 //!
 //! Cancelling never leaves anything half-done: the work checks the token between rows (or chunks) and returns
-//! `RegistryError::Cancelled`, and each operation is already all-or-nothing on an error (an export's temporary
+//! `DomainError::Cancelled`, and each operation is already all-or-nothing on an error (an export's temporary
 //! file is discarded, an import's transaction rolls back, a registration writes nothing until the hash is known).
 
 use std::cell::Cell;
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::{RegistryError, Result};
+use crate::error::{DomainError, Result};
 
 /// What a long task is doing, for the page's label ("N of M rows", "x MB of y MB").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -103,7 +103,7 @@ impl<'a> Task<'a> {
     /// `Err(Cancelled)` once the token was cancelled; call it where stopping leaves nothing behind.
     pub fn check(&self, phase: TaskPhase) -> Result<()> {
         if self.cancel.is_cancelled() {
-            Err(RegistryError::Cancelled(cancelled_message(phase)))
+            Err(DomainError::Cancelled(cancelled_message(phase)))
         } else {
             Ok(())
         }

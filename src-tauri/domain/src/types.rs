@@ -321,18 +321,18 @@ pub enum Comparator {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct CheckResult {
-    pub kind: crate::gates::CheckKind,
+    pub kind: CheckKind,
     /// None for artifact checks.
     pub metric: Option<Metric>,
     /// Artifact checks only.
-    pub aspect: Option<crate::gates::ArtifactAspect>,
+    pub aspect: Option<ArtifactAspect>,
     pub comparator: Option<Comparator>,
     pub observed: Option<f64>,
     /// The limit: the absolute threshold, or for a regression check the production value moved by the margin.
     pub threshold: Option<f64>,
     /// `outcome == passed`, kept for readers that predate skipped checks.
     pub passed: bool,
-    pub outcome: crate::gates::Outcome,
+    pub outcome: Outcome,
     pub detail: Option<String>,
 }
 
@@ -359,7 +359,7 @@ pub struct TestRun {
     /// The production version regression checks compared against, if any.
     pub baseline_version: Option<String>,
     /// The suite as it was when the run started; None for runs recorded before suites existed.
-    pub suite: Option<Vec<crate::gates::SuiteCheck>>,
+    pub suite: Option<Vec<SuiteCheck>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -398,15 +398,15 @@ pub struct AbTest {
     pub min_detectable_effect: f64,
     pub power: f64,
     /// Set once concluded.
-    pub outcome: Option<crate::ab::AbOutcome>,
+    pub outcome: Option<AbOutcome>,
     /// The analysis in words as it was when the test was concluded.
     pub conclusion: Option<String>,
     /// Set once aborted.
     pub abort_reason: Option<String>,
     /// The winning side of a concluded test, with where that model stands now (for "deploy the winner").
-    pub winner: Option<crate::ab::AbWinner>,
+    pub winner: Option<AbWinner>,
     /// The imported counts, A then B; empty until results are imported.
-    pub results: Vec<crate::ab::AbVariantData>,
+    pub results: Vec<AbVariantData>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -867,4 +867,205 @@ pub struct ProductionAt {
     pub since: Option<DateTime<Utc>>,
     /// When it left production, if it has.
     pub until: Option<DateTime<Utc>>,
+}
+
+// ----- quality gates (see `gates`) -----
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum CheckKind {
+    /// The metric against a fixed limit.
+    Absolute,
+    /// The metric against the production version's, with a margin.
+    Regression,
+    /// The artifact file: present, same size, same SHA-256 as registered.
+    Artifact,
+}
+
+impl CheckKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::Absolute => "absolute",
+            CheckKind::Regression => "regression",
+            CheckKind::Artifact => "artifact",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CheckKind> {
+        [
+            CheckKind::Absolute,
+            CheckKind::Regression,
+            CheckKind::Artifact,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Outcome {
+    Passed,
+    Failed,
+    /// The check could not apply to this version; it counts neither way.
+    Skipped,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+        }
+    }
+}
+
+/// What an artifact check result is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ArtifactAspect {
+    Present,
+    Size,
+    Sha256,
+}
+
+impl ArtifactAspect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArtifactAspect::Present => "present",
+            ArtifactAspect::Size => "size",
+            ArtifactAspect::Sha256 => "sha256",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ArtifactAspect> {
+        [
+            ArtifactAspect::Present,
+            ArtifactAspect::Size,
+            ArtifactAspect::Sha256,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+}
+
+/// One check of a suite, as edited and as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SuiteCheck {
+    pub kind: CheckKind,
+    /// Absolute and regression checks; None for the artifact check. A string on the way in so that an
+    /// unknown metric gets an `INVALID_INPUT` message rather than a deserialization error.
+    #[ts(as = "Option<Metric>")]
+    pub metric: Option<String>,
+    /// Absolute checks: the limit (at least for accuracy, uptime, AI confidence; at most for latency and
+    /// error rate), in the metric's unit.
+    pub threshold: Option<f64>,
+    /// Regression checks: how much worse than production is tolerated, in the metric's unit...
+    pub margin_abs: Option<f64>,
+    /// ...or as a fraction of the production value (0.05 = 5 %). Exactly one of the two.
+    pub margin_rel: Option<f64>,
+    pub enabled: bool,
+}
+
+// ----- A/B tests (see `ab`) -----
+
+/// How a concluded test ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum AbOutcome {
+    AWins,
+    BWins,
+    Inconclusive,
+}
+
+impl AbOutcome {
+    /// A winner only where the analysis found one; "not decision-grade" ends as inconclusive.
+    pub fn from_verdict(v: crate::stats::Verdict) -> AbOutcome {
+        match v {
+            crate::stats::Verdict::AWins => AbOutcome::AWins,
+            crate::stats::Verdict::BWins => AbOutcome::BWins,
+            crate::stats::Verdict::Inconclusive | crate::stats::Verdict::NotDecisionGrade => {
+                AbOutcome::Inconclusive
+            }
+        }
+    }
+
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            AbOutcome::AWins => "a_wins",
+            AbOutcome::BWins => "b_wins",
+            AbOutcome::Inconclusive => "inconclusive",
+        }
+    }
+
+    pub fn parse_sql(s: &str) -> Option<AbOutcome> {
+        [AbOutcome::AWins, AbOutcome::BWins, AbOutcome::Inconclusive]
+            .into_iter()
+            .find(|o| o.as_sql() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum AbVariant {
+    A,
+    B,
+}
+
+/// The winning side of a concluded test and where its model stands now. The UI offers deploying it to
+/// production through the ordinary deploy command, which deploys the model's *current* version: when that
+/// is no longer the version tested, `currentVersion` differs from `version` and the offer is withdrawn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AbWinner {
+    pub variant: AbVariant,
+    pub model_id: String,
+    pub model_name: String,
+    /// The version that won the test.
+    pub version: String,
+    pub current_version: String,
+    pub current_status: Status,
+}
+
+/// What was imported for one variant (the latency samples themselves stay in the registry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AbVariantData {
+    pub variant: AbVariant,
+    #[ts(type = "number")]
+    pub assignments: u64,
+    #[ts(type = "number")]
+    pub requests: u64,
+    #[ts(type = "number")]
+    pub successes: u64,
+    pub latency_samples: u32,
+    /// The file said these numbers are simulated, not measured.
+    pub simulated: bool,
+    /// File name (without its folder) the counts came from.
+    pub source_file: String,
+    pub imported_at: DateTime<Utc>,
+}
+
+/// Decimal units like the seed ("2.5GB", "850MB").
+pub fn format_size(bytes: i64) -> String {
+    const UNITS: [(&str, f64); 4] = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)];
+    let b = bytes as f64;
+    for (unit, scale) in UNITS {
+        if b >= scale {
+            let v = b / scale;
+            let s = format!("{v:.1}");
+            let s = s.strip_suffix(".0").unwrap_or(&s);
+            return format!("{s}{unit}");
+        }
+    }
+    format!("{bytes}B")
 }

@@ -14,13 +14,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
-use crate::types::{AuditReport, BrokenLink, EventAction, Status};
+use modelops_domain::types::{AuditReport, BrokenLink, EventAction, Status};
 
 /// The `prev_hash` of the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// An event to append; every write records one beside its change.
-pub(crate) struct NewEvent<'a> {
+pub struct NewEvent<'a> {
     pub at: DateTime<Utc>,
     pub model_id: &'a str,
     pub action: EventAction,
@@ -55,12 +55,12 @@ impl<'a> NewEvent<'a> {
 
 /// How timestamps are stored: the same text rusqlite's chrono support writes, so ordering and parsing agree
 /// with every other time column, and so that the hash covers exactly the stored text.
-pub(crate) fn timestamp_text(at: DateTime<Utc>) -> String {
+pub fn timestamp_text(at: DateTime<Utc>) -> String {
     at.format("%F %T%.f%:z").to_string()
 }
 
 /// The fields that the hash covers, as stored.
-pub(crate) struct StoredEvent {
+pub struct StoredEvent {
     pub id: i64,
     pub at: String,
     pub actor: String,
@@ -96,7 +96,7 @@ impl StoredEvent {
         .to_string()
     }
 
-    pub(crate) fn hash(&self, prev_hash: &str) -> String {
+    pub fn hash(&self, prev_hash: &str) -> String {
         let mut h = Sha256::new();
         h.update(prev_hash.as_bytes());
         h.update(self.canonical().as_bytes());
@@ -113,7 +113,7 @@ fn head(conn: &Connection) -> Result<(i64, String)> {
 }
 
 /// Appends `e` to the chain. Call inside the write transaction of the change it records.
-pub(crate) fn append(conn: &Connection, actor: &str, e: &NewEvent<'_>) -> Result<i64> {
+pub fn append(conn: &Connection, actor: &str, e: &NewEvent<'_>) -> Result<i64> {
     let (last_id, prev_hash) = head(conn)?;
     let stored = StoredEvent {
         id: last_id + 1,
@@ -158,13 +158,10 @@ pub(crate) fn append(conn: &Connection, actor: &str, e: &NewEvent<'_>) -> Result
     Ok(stored.id)
 }
 
-pub(crate) const STORED_SELECT: &str =
-    "SELECT id, at, actor, model_id, action, from_status, to_status,
+pub const STORED_SELECT: &str = "SELECT id, at, actor, model_id, action, from_status, to_status,
     from_version, to_version, detail, reason, before_json, after_json, prev_hash, hash FROM events";
 
-pub(crate) fn stored_from_row(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(StoredEvent, String, String)> {
+pub fn stored_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredEvent, String, String)> {
     Ok((
         StoredEvent {
             id: r.get(0)?,
@@ -187,7 +184,7 @@ pub(crate) fn stored_from_row(
 }
 
 /// Recomputes the whole chain and reports the first broken link.
-pub(crate) fn verify(conn: &Connection) -> Result<AuditReport> {
+pub fn verify(conn: &Connection) -> Result<AuditReport> {
     let mut stmt = conn.prepare(&format!("{STORED_SELECT} ORDER BY id"))?;
     let mut rows = stmt.query([])?;
     let mut expected_prev = GENESIS.to_owned();
@@ -254,7 +251,7 @@ fn broken(count: u32, event_id: i64, problem: String) -> AuditReport {
 
 /// Part of migration 3: chains the events recorded before the audit log existed, then makes `events`
 /// append-only.
-pub(crate) fn backfill_chain(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+pub fn backfill_chain(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
     let events: Vec<StoredEvent> = {
         let mut stmt = tx.prepare(&format!("{STORED_SELECT} ORDER BY id"))?;
         let rows = stmt.query_map([], |r| stored_from_row(r).map(|(e, _, _)| e))?;

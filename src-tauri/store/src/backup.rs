@@ -10,138 +10,20 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+pub use modelops_domain::backup::*;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-use crate::db;
 use crate::error::{is_corruption, RegistryError, Result};
-use crate::registry::Registry;
+use crate::schema;
 
 /// The folder beside the registry file that holds its backups.
 pub const BACKUPS_DIR: &str = "backups";
-/// Automatic backups kept when the user has not chosen a number.
-pub const DEFAULT_KEEP: u32 = 10;
-/// The most automatic backups one may ask to keep.
-pub const MAX_KEEP: u32 = 1000;
 /// How old the newest backup may get before a daily one is due.
 pub const DAILY: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 const PREFIX: &str = "registry-";
 const SUFFIX: &str = ".sqlite3";
 const TIME_FORMAT: &str = "%Y%m%dT%H%M%S%.3fZ";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-#[ts(export)]
-pub enum BackupReason {
-    /// "Back up now".
-    Manual,
-    /// The first use of the registry after a day without a backup.
-    Daily,
-    /// Before the schema was migrated to a newer version.
-    PreMigration,
-    /// The registry as it was before a restore replaced it.
-    PreRestore,
-}
-
-impl BackupReason {
-    fn slug(self) -> &'static str {
-        match self {
-            BackupReason::Manual => "manual",
-            BackupReason::Daily => "daily",
-            BackupReason::PreMigration => "pre-migration",
-            BackupReason::PreRestore => "pre-restore",
-        }
-    }
-
-    fn from_slug(slug: &str) -> Option<BackupReason> {
-        [
-            BackupReason::Manual,
-            BackupReason::Daily,
-            BackupReason::PreMigration,
-            BackupReason::PreRestore,
-        ]
-        .into_iter()
-        .find(|r| r.slug() == slug)
-    }
-
-    /// Automatic backups are pruned to the newest `keep`; manual ones never are.
-    pub fn is_automatic(self) -> bool {
-        self != BackupReason::Manual
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct BackupInfo {
-    pub file_name: String,
-    pub path: String,
-    pub created_at: DateTime<Utc>,
-    pub reason: BackupReason,
-    #[ts(type = "number")]
-    pub size_bytes: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct BackupList {
-    /// The folder holding the backups.
-    pub dir: String,
-    /// How many automatic backups are kept.
-    pub keep: u32,
-    /// Newest first.
-    pub backups: Vec<BackupInfo>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct BackupSettings {
-    pub keep: u32,
-}
-
-/// What a file offered for restore holds, once it passed validation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct BackupCheck {
-    #[ts(type = "number")]
-    pub schema_version: i64,
-    #[ts(type = "number")]
-    pub models: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct RestoreResult {
-    pub restored_from: String,
-    pub check: BackupCheck,
-    /// The registry as it was before the restore (absent when it could not be read: a damaged file is moved
-    /// aside instead, see `recovery`).
-    #[ts(optional)]
-    pub safety_backup: Option<BackupInfo>,
-    /// Where a damaged registry was moved before the restore.
-    #[ts(optional)]
-    pub moved_aside: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct RestoreRequest {
-    pub path: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct BackupSettingsRequest {
-    pub keep: u32,
-}
 
 /// The backups folder of the registry file at `registry_path`.
 pub fn backups_dir(registry_path: &Path) -> PathBuf {
@@ -160,7 +42,7 @@ pub fn write_backup(
     reason: BackupReason,
     now: DateTime<Utc>,
 ) -> Result<BackupInfo> {
-    create_private_dir(dir)?;
+    crate::file::create_private_dir(dir)?;
     // The file name carries milliseconds: so does the time reported.
     let mut stamp = chrono::SubsecRound::trunc_subsecs(now, 3);
     let mut file_name = name_for(stamp, reason);
@@ -173,7 +55,7 @@ pub fn write_backup(
     let partial = dir.join(format!(".{file_name}.partial"));
     let _ = std::fs::remove_file(&partial);
     let copied = (|| -> Result<()> {
-        create_private_file(&partial)?;
+        crate::file::create_private_file(&partial)?;
         let mut dest = Connection::open(&partial)?;
         {
             let backup = rusqlite::backup::Backup::new(conn, &mut dest)?;
@@ -269,7 +151,7 @@ pub fn prune(dir: &Path, keep: u32) -> Result<usize> {
 }
 
 /// How many automatic backups to keep, as stored in the registry (older schemas have no setting).
-pub(crate) fn keep_setting(conn: &Connection) -> u32 {
+pub fn keep_setting(conn: &Connection) -> u32 {
     conn.query_row(
         "SELECT value FROM settings WHERE key = 'backup_keep'",
         [],
@@ -297,7 +179,7 @@ pub fn validate(path: &Path) -> Result<BackupCheck> {
             "\"{display}\" is not a file; choose a registry backup (.sqlite3)."
         )));
     }
-    if let Some(problem) = crate::recovery::header_problem(path) {
+    if let Some(problem) = crate::file::header_problem(path) {
         return Err(not_ours(problem.describe().to_owned()));
     }
     let conn = Connection::open_with_flags(
@@ -318,11 +200,11 @@ pub fn validate(path: &Path) -> Result<BackupCheck> {
     if integrity != "ok" {
         return Err(not_ours(format!("the integrity check failed: {integrity}")));
     }
-    let schema_version = db::schema_version(&conn).map_err(sqlite)?;
-    if schema_version > db::LATEST_SCHEMA {
+    let schema_version = schema::schema_version(&conn).map_err(sqlite)?;
+    if schema_version > schema::LATEST_SCHEMA {
         return Err(RegistryError::SchemaTooNew {
             found: schema_version,
-            supported: db::LATEST_SCHEMA,
+            supported: schema::LATEST_SCHEMA,
         });
     }
     let has_models: bool = conn
@@ -348,7 +230,7 @@ pub fn validate(path: &Path) -> Result<BackupCheck> {
 
 /// Copies the validated backup at `from` into the open connection `to` (replacing its content), then brings
 /// the schema up to date.
-pub(crate) fn copy_into(from: &Path, to: &mut Connection) -> Result<()> {
+pub fn copy_into(from: &Path, to: &mut Connection) -> Result<()> {
     let src = Connection::open_with_flags(
         from,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -357,7 +239,7 @@ pub(crate) fn copy_into(from: &Path, to: &mut Connection) -> Result<()> {
         let backup = rusqlite::backup::Backup::new(&src, to)?;
         copy_all(&backup)?;
     }
-    db::migrate(to)
+    schema::migrate(to)
 }
 
 /// Copies every page in one step: one read snapshot, so the copy is consistent even while another process
@@ -365,7 +247,7 @@ pub(crate) fn copy_into(from: &Path, to: &mut Connection) -> Result<()> {
 /// for up to the busy timeout.
 fn copy_all(backup: &rusqlite::backup::Backup<'_, '_>) -> Result<()> {
     use rusqlite::backup::StepResult;
-    let deadline = std::time::Instant::now() + db::BUSY_TIMEOUT;
+    let deadline = std::time::Instant::now() + schema::BUSY_TIMEOUT;
     loop {
         match backup.step(-1)? {
             StepResult::Done => return Ok(()),
@@ -375,119 +257,10 @@ fn copy_all(backup: &rusqlite::backup::Backup<'_, '_>) -> Result<()> {
             }
             _ => {
                 return Err(RegistryError::Busy {
-                    seconds: db::BUSY_TIMEOUT.as_secs(),
+                    seconds: schema::BUSY_TIMEOUT.as_secs(),
                 })
             }
         }
-    }
-}
-
-pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|e| RegistryError::io(format!("Can't create the folder {}", dir.display()), e))
-}
-
-/// Creates an empty file only its owner can read and write (SQLite gives the -wal and -shm files the
-/// database file's mode).
-pub(crate) fn create_private_file(path: &Path) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .map(drop)
-        .map_err(|e| RegistryError::io(format!("Can't create {}", path.display()), e))
-}
-
-impl Registry {
-    fn backups_dir(&self) -> Result<PathBuf> {
-        self.path().map(backups_dir).ok_or_else(|| {
-            RegistryError::InvalidInput("An in-memory registry has no backups.".to_owned())
-        })
-    }
-
-    /// The backups beside this registry, newest first.
-    pub fn backups(&self) -> Result<BackupList> {
-        let dir = self.backups_dir()?;
-        Ok(BackupList {
-            dir: dir.display().to_string(),
-            keep: keep_setting(&self.lock()),
-            backups: list_backups(&dir)?,
-        })
-    }
-
-    /// A connection of its own to read the registry for a backup: the copy then reads a WAL snapshot while
-    /// the app's connection keeps serving the page (a 100 000-model registry takes a while to copy).
-    fn backup_source(&self) -> Result<Connection> {
-        let path = self.path().ok_or_else(|| {
-            RegistryError::InvalidInput("An in-memory registry has no backups.".to_owned())
-        })?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(db::BUSY_TIMEOUT)?;
-        Ok(conn)
-    }
-
-    /// "Back up now". Manual backups are never pruned.
-    pub fn backup_now(&self, now: DateTime<Utc>) -> Result<BackupInfo> {
-        let dir = self.backups_dir()?;
-        write_backup(&self.backup_source()?, &dir, BackupReason::Manual, now)
-    }
-
-    /// Takes the daily backup when the newest backup is older than a day (or there is none), then prunes
-    /// the automatic ones. Returns the backup it took.
-    pub fn backup_if_due(&self, now: DateTime<Utc>) -> Result<Option<BackupInfo>> {
-        let dir = self.backups_dir()?;
-        let newest = list_backups(&dir)?.into_iter().next();
-        if newest.is_some_and(|b| now - b.created_at < DAILY) {
-            return Ok(None);
-        }
-        let conn = self.backup_source()?;
-        let info = write_backup(&conn, &dir, BackupReason::Daily, now)?;
-        prune(&dir, keep_setting(&conn))?;
-        Ok(Some(info))
-    }
-
-    pub fn set_backup_keep(&self, keep: u32) -> Result<BackupSettings> {
-        if !(1..=MAX_KEEP).contains(&keep) {
-            return Err(RegistryError::InvalidInput(format!(
-                "Keep between 1 and {MAX_KEEP} automatic backups; got {keep}."
-            )));
-        }
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES ('backup_keep', ?1)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [keep.to_string()],
-            )?;
-            Ok(())
-        })?;
-        prune(&self.backups_dir()?, keep)?;
-        Ok(BackupSettings { keep })
-    }
-
-    /// Replaces the registry's content with the backup at `from`, after validating it and backing up the
-    /// current content. Other processes using the file see the restored registry on their next read.
-    pub fn restore_from(&self, from: &Path, now: DateTime<Utc>) -> Result<RestoreResult> {
-        let check = validate(from)?;
-        let dir = self.backups_dir()?;
-        let mut conn = self.lock();
-        let safety = write_backup(&conn, &dir, BackupReason::PreRestore, now)?;
-        copy_into(from, &mut conn)?;
-        Ok(RestoreResult {
-            restored_from: from.display().to_string(),
-            check,
-            safety_backup: Some(safety),
-            moved_aside: None,
-        })
     }
 }
 

@@ -1,43 +1,10 @@
-//! Errors of the registry. `ErrorCode` is what the UI branches on; add a code only when the UI needs to tell
-//! that case apart. The message is written for the user and reaches the toast unchanged.
+//! Errors of the registry: every refusal and failure an operation can return. `code()` gives the
+//! `ErrorCode` the UI branches on; the message is written for the user and reaches the toast unchanged.
+//! The domain's refusals (`DomainError`) come over variant for variant, so callers match one type.
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-use crate::types::Status;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[ts(export)]
-pub enum ErrorCode {
-    /// No model / A/B test with that id.
-    NotFound,
-    /// The lifecycle does not allow that action from the model's current state.
-    IllegalTransition,
-    /// Rollback asked of a model whose current version is its first.
-    NoPreviousVersion,
-    /// A value out of range or malformed (split outside 1–99, same model twice, bad path, ...).
-    InvalidInput,
-    /// The action clashes with other state (e.g. a model already in a running A/B test).
-    Conflict,
-    /// Deploying to production refused: the version's latest test run did not pass (or there is none). The
-    /// UI offers to deploy anyway with a reason.
-    GateBlocked,
-    /// The registry file was written by a newer ModelOps; it was not touched.
-    SchemaTooNew,
-    /// The registry file is not a SQLite database or is damaged.
-    CorruptDatabase,
-    /// The registry (or its folder) can't be written: a read-only folder, file or file system.
-    ReadOnly,
-    /// The disk (or the registry's size limit) is full; the change was not made.
-    DiskFull,
-    /// Reading or writing a file failed (export target, data directory).
-    Io,
-    /// The user cancelled a long task (export, import, hashing an artifact); nothing was written or changed.
-    Cancelled,
-    /// Anything else; the message carries the cause.
-    Internal,
-}
+pub use modelops_domain::error::ErrorCode;
+use modelops_domain::error::{io_code, DomainError};
+use modelops_domain::types::Status;
 
 pub type Result<T, E = RegistryError> = std::result::Result<T, E>;
 
@@ -116,6 +83,11 @@ pub enum RegistryError {
     #[error("{0}")]
     Cancelled(String),
 
+    /// A way out refused because the registry could not be opened for a reason it would not mend (a
+    /// read-only folder, a full disk): the code is that reason's.
+    #[error("{message}")]
+    NotRecoverable { code: ErrorCode, message: String },
+
     #[error("CSV error: {0}")]
     Csv(#[from] csv::Error),
 }
@@ -132,6 +104,7 @@ impl RegistryError {
             RegistryError::GateBlocked { .. } => ErrorCode::GateBlocked,
             RegistryError::Conflict(_) => ErrorCode::Conflict,
             RegistryError::Cancelled(_) => ErrorCode::Cancelled,
+            RegistryError::NotRecoverable { code, .. } => *code,
             RegistryError::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             RegistryError::CorruptDatabase { .. } | RegistryError::ForeignDatabase { .. } => {
                 ErrorCode::CorruptDatabase
@@ -149,18 +122,7 @@ impl RegistryError {
             {
                 ErrorCode::DiskFull
             }
-            RegistryError::Io { source, .. }
-                if source.kind() == std::io::ErrorKind::PermissionDenied
-                    || source.kind() == std::io::ErrorKind::ReadOnlyFilesystem =>
-            {
-                ErrorCode::ReadOnly
-            }
-            RegistryError::Io { source, .. }
-                if source.kind() == std::io::ErrorKind::StorageFull =>
-            {
-                ErrorCode::DiskFull
-            }
-            RegistryError::Io { .. } => ErrorCode::Io,
+            RegistryError::Io { source, .. } => io_code(source),
             RegistryError::Busy { .. } | RegistryError::Sqlite(_) | RegistryError::Migration(_) => {
                 ErrorCode::Internal
             }
@@ -169,7 +131,7 @@ impl RegistryError {
         }
     }
 
-    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         RegistryError::Io {
             context: context.into(),
             source,
@@ -177,21 +139,43 @@ impl RegistryError {
     }
 }
 
-pub(crate) fn is_corruption(e: &rusqlite::Error) -> bool {
+impl From<DomainError> for RegistryError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::IllegalTransition {
+                model,
+                action,
+                from,
+                reason,
+            } => RegistryError::IllegalTransition {
+                model,
+                action,
+                from,
+                reason,
+            },
+            DomainError::InvalidInput(m) => RegistryError::InvalidInput(m),
+            DomainError::Conflict(m) => RegistryError::Conflict(m),
+            DomainError::Cancelled(m) => RegistryError::Cancelled(m),
+            DomainError::Io { context, source } => RegistryError::Io { context, source },
+        }
+    }
+}
+
+pub fn is_corruption(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt)
     )
 }
 
-pub(crate) fn is_read_only(e: &rusqlite::Error) -> bool {
+pub fn is_read_only(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::CannotOpen)
     )
 }
 
-pub(crate) fn is_full(e: &rusqlite::Error) -> bool {
+pub fn is_full(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DiskFull))
 }
 

@@ -1,0 +1,182 @@
+//! Reading models: the table's pages (filtered and sorted in SQL), the summary, the frameworks, one model's
+//! details, and the A/B tests list.
+
+use chrono::Utc;
+use rusqlite::params;
+
+use crate::error::{RegistryError, Result};
+use crate::registry::{Registry, DETAIL_EVENTS_LIMIT, DETAIL_TEST_RUNS_LIMIT, MAX_PAGE};
+use crate::rows::*;
+use crate::types::*;
+
+impl Registry {
+    pub fn list_models(&self) -> Result<ModelList> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(&format!("{MODEL_SELECT} ORDER BY m.rowid"))?;
+            let models = stmt
+                .query_map([], model_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(ModelList {
+                total: models.len() as u32,
+                models,
+                timestamp: Utc::now(),
+            })
+        })
+    }
+
+    /// One window of the table: the models matching `q.view.filter`, in its order, rows `offset ..
+    /// offset + limit`, and how many match in all. Every sort column has an index (migration 2), so a page
+    /// walks an index rather than sorting the registry.
+    pub fn query_models(&self, q: &ModelQuery) -> Result<ModelPage> {
+        if !(1..=MAX_PAGE).contains(&q.limit) {
+            return Err(RegistryError::InvalidInput(format!(
+                "A page holds 1 to {MAX_PAGE} models; {} were asked for.",
+                q.limit
+            )));
+        }
+        let filter = crate::query::FilterSql::new(&q.view.filter)?;
+        let order = crate::query::order_by(q.view.sort, q.view.dir);
+        self.read(|tx| {
+            // Without a filter, a bare count(*) lets SQLite take its fast path (half the time at 100 000).
+            let count_sql = if filter.clause == "1" {
+                "SELECT count(*) FROM models".to_owned()
+            } else {
+                format!("SELECT count(*) FROM models m WHERE {}", filter.clause)
+            };
+            let total: u32 = tx
+                .prepare_cached(&count_sql)?
+                .query_row(rusqlite::params_from_iter(filter.params.iter()), |r| {
+                    r.get(0)
+                })?;
+            let ids: Vec<i64> = {
+                let mut stmt = tx.prepare_cached(&format!(
+                    "SELECT m.rowid FROM models m WHERE {} ORDER BY {order} LIMIT {} OFFSET {}",
+                    filter.clause, q.limit, q.offset
+                ))?;
+                let rows = stmt
+                    .query_map(rusqlite::params_from_iter(filter.params.iter()), |r| {
+                        r.get(0)
+                    })?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            let mut by_rowid = tx.prepare_cached(&format!("{MODEL_SELECT} WHERE m.rowid = ?1"))?;
+            let models = ids
+                .into_iter()
+                .map(|id| by_rowid.query_row([id], model_from_row))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(ModelPage {
+                models,
+                offset: q.offset,
+                total,
+                timestamp: Utc::now(),
+            })
+        })
+    }
+
+    /// The frameworks in the registry with how many models use each, for the filter.
+    pub fn frameworks(&self) -> Result<Vec<FrameworkCount>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT framework, count(*) FROM models GROUP BY framework ORDER BY framework",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(FrameworkCount {
+                    framework: r.get(0)?,
+                    models: r.get(1)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    pub fn get_model(&self, model_id: &str) -> Result<Model> {
+        self.read(|tx| load_model(tx, model_id))
+    }
+
+    /// Every figure from one scan of the `models_summary` covering index, grouped into at most a dozen rows
+    /// (migration 4 keeps `cur_test_passed` equal to the outcome of the current version's latest run).
+    pub fn summary(&self) -> Result<Summary> {
+        self.read(|tx| {
+            let mut s = Summary::default();
+            let mut production_accuracy = 0.0;
+            let mut stmt = tx.prepare_cached(SUMMARY_SQL)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let status = parse_status(0, &r.get::<_, String>(0)?)?;
+                let tested: Option<bool> = r.get(1)?;
+                let count: u32 = r.get(2)?;
+                s.total += count;
+                match status {
+                    Status::Development => s.development += count,
+                    Status::Staging => s.staging += count,
+                    Status::Production => {
+                        s.production += count;
+                        production_accuracy += r.get::<_, f64>(3)?;
+                    }
+                    Status::Archived => s.archived += count,
+                }
+                if status != Status::Archived {
+                    match tested {
+                        None => s.untested += count,
+                        Some(false) => s.failing_tests += count,
+                        Some(true) => {}
+                    }
+                }
+            }
+            s.production_avg_accuracy =
+                (s.production > 0).then(|| production_accuracy / f64::from(s.production));
+            s.running_ab_tests = tx.query_row(
+                "SELECT count(*) FROM ab_tests WHERE status = 'running'",
+                [],
+                |r| r.get(0),
+            )?;
+            s.demo_models = tx.query_row(
+                "SELECT count(*) FROM models INDEXED BY models_demo WHERE is_demo = 1",
+                [],
+                |r| r.get(0),
+            )?;
+            Ok(s)
+        })
+    }
+
+    pub fn model_details(&self, model_id: &str) -> Result<ModelDetails> {
+        self.read(|tx| {
+            let model = load_model(tx, model_id)?;
+            let thresholds = load_thresholds(tx, model_id)?;
+            let versions = load_versions(tx, model_id)?;
+            let events = {
+                let mut stmt = tx.prepare_cached(
+                    &format!("{EVENT_SELECT} WHERE e.model_id = ?1 ORDER BY e.id DESC LIMIT ?2"),
+                )?;
+                let rows = stmt.query_map(params![model_id, DETAIL_EVENTS_LIMIT], event_from_row)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            let test_runs = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT t.id FROM test_runs t WHERE t.model_id = ?1 ORDER BY t.id DESC LIMIT ?2",
+                )?;
+                let ids = stmt
+                    .query_map(params![model_id, DETAIL_TEST_RUNS_LIMIT], |r| r.get::<_, i64>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                ids.into_iter().map(|id| crate::gates::load_test_run(tx, id)).collect::<Result<Vec<_>>>()?
+            };
+            let ab_tests = crate::ab::query_ab_tests(
+                tx,
+                "WHERE t.model_a = ?1 OR t.model_b = ?1 ORDER BY t.started_at DESC, t.rowid DESC",
+                [model_id],
+            )?;
+            Ok(ModelDetails { model, thresholds, versions, events, test_runs, ab_tests })
+        })
+    }
+
+    /// Running tests first, then the rest; newest first within each.
+    pub fn list_ab_tests(&self) -> Result<Vec<AbTest>> {
+        self.read(|tx| {
+            crate::ab::query_ab_tests(
+                tx,
+                "ORDER BY t.status = 'running' DESC, t.started_at DESC, t.rowid DESC",
+                [],
+            )
+        })
+    }
+}
