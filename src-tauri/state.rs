@@ -8,41 +8,44 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::Utc;
-use modelops_core::backup::{self, BackupList, RestoreResult};
-use modelops_core::recovery::{self, RegistryProblem, RegistryStatus};
+use modelops_core::backup::{BackupList, RestoreResult};
+use modelops_core::opening::{Current, Opened, RegistryHome};
+use modelops_core::recovery::{RegistryProblem, RegistryStatus};
 use modelops_core::task::CancelToken;
-use modelops_core::{ErrorCode, Registry, RegistryError};
+use modelops_core::{ErrorCode, Registry};
 
 use crate::error::IpcError;
 
-/// The registry's file name inside the data directory.
-pub const REGISTRY_FILE: &str = "registry.sqlite3";
+pub use modelops_core::opening::REGISTRY_FILE;
 
-type Opened = Result<Arc<Registry>, (IpcError, RegistryProblem)>;
+/// The registry as the commands hold it: open, or the error every command answers with and the problem the
+/// recovery screen shows (the error converted, and so logged, once).
+type Slot = Result<Arc<Registry>, (IpcError, RegistryProblem)>;
 
 /// Cheap to clone: commands take a clone onto a blocking thread.
 #[derive(Clone)]
 pub struct AppState {
-    /// The registry file; None for an in-memory registry (tests).
-    path: Option<PathBuf>,
-    registry: Arc<RwLock<Opened>>,
+    /// Where the registry lives; None for an in-memory registry (tests). What to do when it can't be
+    /// opened is the core's to decide (`RegistryHome`); this only holds the outcome.
+    home: Option<RegistryHome>,
+    registry: Arc<RwLock<Slot>>,
     tasks: Tasks,
 }
 
 impl AppState {
     /// Creates the data directory if needed and opens (creating, migrating, seeding) the registry in it.
     pub fn open(data_dir: &Path) -> AppState {
-        let path = registry_path(data_dir);
+        let home = RegistryHome::in_dir(data_dir);
         AppState {
-            registry: Arc::new(RwLock::new(open_registry(&path))),
-            path: Some(path),
+            registry: Arc::new(RwLock::new(slot(home.open()))),
+            home: Some(home),
             tasks: Tasks::default(),
         }
     }
 
     pub fn from_registry(registry: Registry) -> AppState {
         AppState {
-            path: registry.path().map(Path::to_owned),
+            home: registry.path().map(RegistryHome::at),
             registry: Arc::new(RwLock::new(Ok(Arc::new(registry)))),
             tasks: Tasks::default(),
         }
@@ -58,97 +61,66 @@ impl AppState {
     }
 
     pub fn status(&self) -> RegistryStatus {
-        let opened = self.read();
-        let path = self.path.clone().unwrap_or_default();
-        RegistryStatus {
-            data_dir: path
-                .parent()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            registry_path: path.display().to_string(),
-            backups_dir: backup::backups_dir(&path).display().to_string(),
-            problem: opened.as_ref().err().map(|(_, p)| p.clone()),
-            schema_version: opened.as_ref().ok().and_then(|r| r.schema_version().ok()),
+        let slot = self.read();
+        match &self.home {
+            Some(home) => home.status(current(&slot)),
+            None => RegistryStatus {
+                data_dir: String::new(),
+                registry_path: String::new(),
+                backups_dir: modelops_core::backup::backups_dir(Path::new(""))
+                    .display()
+                    .to_string(),
+                problem: None,
+                schema_version: slot.as_ref().ok().and_then(|r| r.schema_version().ok()),
+            },
         }
     }
 
     /// Opens the registry again (after the user made the folder writable or freed space).
     pub fn retry(&self) -> RegistryStatus {
-        if let Some(path) = &self.path {
-            let mut opened = self.write();
-            if opened.is_err() {
-                *opened = open_registry(path);
+        if let Some(home) = &self.home {
+            let mut slot = self.write();
+            if slot.is_err() {
+                *slot = self::slot(home.open());
             }
         }
         self.status()
     }
 
     /// Moves a damaged (or foreign, or too new) registry file aside and starts a new registry in its place.
-    /// Refused while the registry is open: there is nothing to recover from.
     pub fn start_new(&self) -> Result<RegistryStatus, IpcError> {
-        let path = self.file()?;
+        let home = self.home()?;
         {
-            let mut opened = self.write();
-            let problem = match &*opened {
-                Ok(_) => return Err(not_damaged()),
-                Err((_, problem)) => problem,
-            };
-            if path.exists() {
-                if !problem.can_move_aside {
-                    return Err(IpcError::new(
-                        ErrorCode::Conflict,
-                        "The registry file itself is fine; moving it aside would not help. Fix what the message \
-                         says, then try again.",
-                    ));
-                }
-                recovery::move_aside(&path, Utc::now()).map_err(IpcError::from)?;
-            }
-            *opened = open_registry(&path);
+            let mut slot = self.write();
+            let opened = home.start_new(current(&slot))?;
+            *slot = self::slot(opened);
         }
         Ok(self.status())
     }
 
-    /// Restores the backup at `from`: into the open registry (after a safety backup), or, when the registry
-    /// could not be opened, as a new registry file after moving the damaged one aside.
+    /// Restores the backup at `from`: into the open registry, or in place of one that could not be opened.
     pub fn restore(&self, from: &Path) -> Result<RestoreResult, IpcError> {
-        let path = self.file()?;
-        let mut opened = self.write();
-        match &*opened {
-            Ok(registry) => registry
-                .restore_from(from, Utc::now())
-                .map_err(IpcError::from),
-            Err(_) => {
-                let result =
-                    recovery::restore_damaged(&path, from, Utc::now()).map_err(IpcError::from)?;
-                *opened = open_registry(&path);
-                opened.as_ref().map_err(|(e, _)| e.clone())?;
-                Ok(result)
-            }
+        let home = self.home()?;
+        let mut slot = self.write();
+        let restored = home.restore(current(&slot), from, Utc::now())?;
+        if let Some(opened) = restored.reopened {
+            *slot = self::slot(opened);
+            slot.as_ref().map_err(|(e, _)| e.clone())?;
         }
+        Ok(restored.result)
     }
 
     /// The backups beside the registry; listed even when the registry could not be opened.
     pub fn backups(&self) -> Result<BackupList, IpcError> {
-        let path = self.file()?;
-        match &*self.read() {
-            Ok(registry) => registry.backups().map_err(IpcError::from),
-            Err(_) => {
-                let dir = backup::backups_dir(&path);
-                Ok(BackupList {
-                    dir: dir.display().to_string(),
-                    keep: backup::DEFAULT_KEEP,
-                    backups: backup::list_backups(&dir).map_err(IpcError::from)?,
-                })
-            }
-        }
+        Ok(self.home()?.backups(current(&self.read()))?)
     }
 
     pub fn backups_dir(&self) -> Result<PathBuf, IpcError> {
-        Ok(backup::backups_dir(&self.file()?))
+        Ok(self.home()?.backups_dir())
     }
 
-    fn file(&self) -> Result<PathBuf, IpcError> {
-        self.path.clone().ok_or_else(|| {
+    fn home(&self) -> Result<&RegistryHome, IpcError> {
+        self.home.as_ref().ok_or_else(|| {
             IpcError::new(
                 ErrorCode::InvalidInput,
                 "This registry lives in memory: it has no file to back up or restore.",
@@ -156,13 +128,27 @@ impl AppState {
         })
     }
 
-    fn read(&self) -> RwLockReadGuard<'_, Opened> {
+    fn read(&self) -> RwLockReadGuard<'_, Slot> {
         // A panic while holding the lock left either the old or the new registry in place, both usable.
         self.registry.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn write(&self) -> RwLockWriteGuard<'_, Opened> {
+    fn write(&self) -> RwLockWriteGuard<'_, Slot> {
         self.registry.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn slot(opened: Opened) -> Slot {
+    opened.map(Arc::new).map_err(|failure| {
+        let failure = *failure;
+        (IpcError::from(failure.error), failure.problem)
+    })
+}
+
+fn current(slot: &Slot) -> Current<'_> {
+    match slot {
+        Ok(registry) => Current::Open(registry),
+        Err((_, problem)) => Current::Failed(problem),
     }
 }
 
@@ -253,28 +239,6 @@ impl Drop for TaskGuard {
     }
 }
 
-fn not_damaged() -> IpcError {
-    IpcError::new(
-        ErrorCode::Conflict,
-        "The registry is open and works: there is nothing to recover. Use Restore… to go back to a backup.",
-    )
-}
-
-fn open_registry(path: &Path) -> Opened {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)
-        .map_err(|e| RegistryError::Io {
-            context: format!("Can't create the data folder {}", dir.display()),
-            source: e,
-        })
-        .and_then(|()| Registry::open(path))
-        .map(Arc::new)
-        .map_err(|e| {
-            let problem = recovery::diagnose(path, &e);
-            (IpcError::from(e), problem)
-        })
-}
-
 pub fn registry_path(data_dir: &Path) -> PathBuf {
-    data_dir.join(REGISTRY_FILE)
+    RegistryHome::in_dir(data_dir).file().to_owned()
 }

@@ -943,3 +943,53 @@ fn backup_list_and_restore_from_the_command_line() {
     let listed: ModelPage = cli.json(&["list"]);
     assert_eq!(listed.total, 4);
 }
+
+/// `backups` must not need an open registry: it is what a user asks for when the registry won't open.
+#[test]
+fn backups_are_listed_while_the_registry_cannot_be_opened() {
+    let cli = Cli::new();
+    cli.ok(&["backup"]);
+    std::fs::write(cli.db_path(), b"garbage").unwrap();
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", cli.db_path().display()));
+    }
+    cli.fails(&["list"], 1);
+    let list: modelops_core::backup::BackupList = cli.json(&["backups"]);
+    assert_eq!(list.backups.len(), 1, "{list:?}");
+    assert_eq!(list.keep, modelops_core::backup::DEFAULT_KEEP);
+    assert_eq!(
+        std::fs::read(cli.db_path()).unwrap(),
+        b"garbage",
+        "listing backups leaves the damaged file as it was"
+    );
+}
+
+/// A registry written by a newer ModelOps can't be opened; restoring a backup moves it aside (never
+/// overwriting it) and puts the backup in its place.
+#[test]
+fn restore_replaces_a_registry_that_cannot_be_opened_and_keeps_it_aside() {
+    let cli = Cli::new();
+    cli.ok(&["backup"]);
+    let list: modelops_core::backup::BackupList = cli.json(&["backups"]);
+    let backup = list.backups[0].path.clone();
+    cli.ok(&["promote", "model-3"]);
+    let mut bytes = std::fs::read(cli.db_path()).unwrap();
+    bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
+    std::fs::write(cli.db_path(), &bytes).unwrap();
+    let err = cli.fails(&["list"], 1);
+    assert!(err.contains("error[SCHEMA_TOO_NEW]"), "{err}");
+
+    let out = cli.ok(&["restore", &backup]);
+    assert!(out.contains("The damaged registry was moved to"), "{out}");
+    let moved: Vec<_> = std::fs::read_dir(cli.data_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".damaged-"))
+        .collect();
+    assert!(
+        moved.iter().any(|e| std::fs::read(e.path()).unwrap() == bytes),
+        "the newer registry is kept aside byte for byte"
+    );
+    let shown: ModelDetails = cli.json(&["show", "model-3"]);
+    assert_eq!(shown.model.status, Status::Development, "the backup's state");
+}

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Args as ClapArgs, Subcommand, ValueEnum};
 use modelops_core::import::ImportRequest;
-use modelops_core::recovery;
+use modelops_core::opening::{Current, RegistryHome};
 use modelops_core::types::{
     DeployTarget, EventAction, Metrics, ModelFilter, ModelQuery, ModelView, ProductionAtQuery,
     RegisterModelRequest, RegisterVersionRequest, RollbackRequest, SortDir, SortKey,
@@ -26,7 +26,6 @@ use modelops_core::types::{
 use modelops_core::{ErrorCode, Registry, RegistryError};
 use serde::Serialize;
 
-use crate::state::registry_path;
 
 // ----- exit codes -----
 
@@ -557,14 +556,15 @@ pub fn run(command: Command, data_dir: Option<PathBuf>, json: bool) -> i32 {
     }
 }
 
-/// Creates the data folder if needed and opens (creating, migrating, seeding) the registry in it, as the
-/// app does on start.
+/// Opens (creating, migrating, seeding) the registry of `data_dir`, as the app does on start.
 fn open_registry(data_dir: Option<PathBuf>) -> Result<Registry, Failure> {
-    Ok(Registry::open(&registry_file(data_dir)?)?)
+    registry_home(data_dir)?
+        .open()
+        .map_err(|failure| failure.error.into())
 }
 
-/// The registry file in `data_dir` (or the app's default folder), the folder created if needed.
-fn registry_file(data_dir: Option<PathBuf>) -> Result<PathBuf, Failure> {
+/// The registry of `data_dir`, or of the app's default folder.
+fn registry_home(data_dir: Option<PathBuf>) -> Result<RegistryHome, Failure> {
     let dir = match data_dir {
         Some(dir) => dir,
         None => default_data_dir().ok_or_else(|| {
@@ -575,11 +575,7 @@ fn registry_file(data_dir: Option<PathBuf>) -> Result<PathBuf, Failure> {
             )
         })?,
     };
-    std::fs::create_dir_all(&dir).map_err(|e| RegistryError::Io {
-        context: format!("Can't create the data folder {}", dir.display()),
-        source: e,
-    })?;
-    Ok(registry_path(&dir))
+    Ok(RegistryHome::in_dir(&dir))
 }
 
 /// `path` made absolute against the current directory (the core takes absolute paths only).
@@ -600,19 +596,27 @@ fn path_text(path: &Path) -> Result<String, Failure> {
 }
 
 fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result<i32, Failure> {
-    // A restore is also the way back from a registry that can't be opened: it must not need one.
-    if let Command::Restore { file } = &command {
-        let file = absolute(file)?;
-        let path = registry_file(data_dir)?;
-        let result = match Registry::open(&path) {
-            Ok(reg) => reg.restore_from(&file, chrono::Utc::now())?,
-            Err(e) if recovery::diagnose(&path, &e).can_move_aside => {
-                recovery::restore_damaged(&path, &file, chrono::Utc::now())?
+    // Restoring and listing backups are also the way back from a registry that can't be opened: the core
+    // decides what each does then (`RegistryHome`), as it does for the app.
+    match &command {
+        Command::Restore { file } => {
+            let file = absolute(file)?;
+            let home = registry_home(data_dir)?;
+            let opened = home.open();
+            let restored = home.restore(Current::of(&opened), &file, chrono::Utc::now())?;
+            if let Some(Err(failure)) = restored.reopened {
+                return Err(failure.error.into());
             }
-            Err(e) => return Err(e.into()),
-        };
-        out.emit(&result, |w, r| output::restored(w, r))?;
-        return Ok(0);
+            out.emit(&restored.result, |w, r| output::restored(w, r))?;
+            return Ok(0);
+        }
+        Command::Backups => {
+            let home = registry_home(data_dir)?;
+            let list = home.backups(Current::of(&home.open()))?;
+            out.emit(&list, |w, l| output::backups(w, l))?;
+            return Ok(0);
+        }
+        _ => {}
     }
     let reg = open_registry(data_dir)?;
     match command {
@@ -789,11 +793,8 @@ fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result
             let info = reg.backup_now(chrono::Utc::now())?;
             out.emit(&info, |w, b| writeln!(w, "Backed up to {}.", b.path))?;
         }
-        Command::Backups => {
-            let list = reg.backups()?;
-            out.emit(&list, |w, l| output::backups(w, l))?;
-        }
-        Command::Restore { .. } => unreachable!("handled before the registry is opened"),
+        // Answered above, whether the registry opens or not.
+        Command::Backups | Command::Restore { .. } => {}
         Command::ClearDemo => {
             let result = reg.clear_demo_data()?;
             out.emit(&result, |w, r| output::demo_cleared(w, r))?;
