@@ -21,6 +21,9 @@ cargo fmt --all -- --check
 step "clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Layers: no modules that use each other in a circle, inside any crate (docs/adr/0018-layers.md)"
+cargo test -p modelops-tools --test layers --locked -q
+
 step "Rust tests (core, IPC through the mock runtime; also regenerates ui/src/bindings)"
 cargo test --workspace --exclude modelops-e2e --locked 2>&1 | tee "$out/cargo.log"
 

@@ -26,7 +26,6 @@ use modelops_core::types::{
 use modelops_core::{ErrorCode, Registry, RegistryError};
 use serde::Serialize;
 
-
 // ----- exit codes -----
 
 /// The command did what was asked.

@@ -12,7 +12,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::error::{DomainError, Result};
-use crate::stats::{self, AbAnalysis, AbAnalysisConfig, VariantResults};
+use crate::stats::{self, AbAnalysis, AbAnalysisConfig, VariantResults, Verdict};
 pub use crate::types::{AbOutcome, AbVariant, AbVariantData, AbWinner};
 use crate::types::{AbTest, AbTestStatus};
 
@@ -56,6 +56,17 @@ pub struct AbortAbTestRequest {
     pub test_id: String,
     /// Why the test is stopped without a verdict; required.
     pub reason: String,
+}
+
+impl AbOutcome {
+    /// A winner only where the analysis found one; "not decision-grade" ends as inconclusive.
+    pub fn from_verdict(v: Verdict) -> AbOutcome {
+        match v {
+            Verdict::AWins => AbOutcome::AWins,
+            Verdict::BWins => AbOutcome::BWins,
+            Verdict::Inconclusive | Verdict::NotDecisionGrade => AbOutcome::Inconclusive,
+        }
+    }
 }
 
 /// A parsed and validated results file.

@@ -986,17 +986,6 @@ pub enum AbOutcome {
 }
 
 impl AbOutcome {
-    /// A winner only where the analysis found one; "not decision-grade" ends as inconclusive.
-    pub fn from_verdict(v: crate::stats::Verdict) -> AbOutcome {
-        match v {
-            crate::stats::Verdict::AWins => AbOutcome::AWins,
-            crate::stats::Verdict::BWins => AbOutcome::BWins,
-            crate::stats::Verdict::Inconclusive | crate::stats::Verdict::NotDecisionGrade => {
-                AbOutcome::Inconclusive
-            }
-        }
-    }
-
     pub fn as_sql(self) -> &'static str {
         match self {
             AbOutcome::AWins => "a_wins",
