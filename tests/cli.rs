@@ -987,9 +987,15 @@ fn restore_replaces_a_registry_that_cannot_be_opened_and_keeps_it_aside() {
         .filter(|e| e.file_name().to_string_lossy().contains(".damaged-"))
         .collect();
     assert!(
-        moved.iter().any(|e| std::fs::read(e.path()).unwrap() == bytes),
+        moved
+            .iter()
+            .any(|e| std::fs::read(e.path()).unwrap() == bytes),
         "the newer registry is kept aside byte for byte"
     );
     let shown: ModelDetails = cli.json(&["show", "model-3"]);
-    assert_eq!(shown.model.status, Status::Development, "the backup's state");
+    assert_eq!(
+        shown.model.status,
+        Status::Development,
+        "the backup's state"
+    );
 }
