@@ -2,6 +2,7 @@
 //! with a reason, one running test per model, and the upgrade of schema-3 registries.
 
 mod common;
+use common::{refused, reg};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,27 +12,6 @@ use modelops_core::stats::Verdict;
 use modelops_core::types::*;
 use modelops_core::{ErrorCode, Registry, RegistryError};
 use rusqlite::Connection;
-
-fn reg() -> Registry {
-    Registry::open_in_memory().expect("open registry")
-}
-
-/// Runs `f`, expects `code`, and checks that nothing in the database changed.
-fn refused<T: std::fmt::Debug>(
-    reg: &Registry,
-    code: ErrorCode,
-    f: impl FnOnce(&Registry) -> Result<T, RegistryError>,
-) -> String {
-    let before = reg.content_fingerprint().expect("fingerprint");
-    let err = f(reg).expect_err("action should be refused");
-    assert_eq!(err.code(), code, "wrong code for: {err}");
-    assert_eq!(
-        reg.content_fingerprint().expect("fingerprint"),
-        before,
-        "refused action changed data"
-    );
-    err.to_string()
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);

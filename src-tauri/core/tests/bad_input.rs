@@ -2,6 +2,9 @@
 //! huge and unicode fields, NaN/∞/negative/out-of-range numbers, illegal transitions, malformed legacy
 //! files and bad export paths. Each must be refused with its typed code and leave the database as it was.
 
+mod common;
+use common::plain_metrics as metrics;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, Utc};
@@ -72,17 +75,6 @@ fn legacy_with(field: &str, value: &str) -> String {
     let mut v: serde_json::Value = serde_json::from_str(GOOD_LEGACY_MODEL).expect("fixture");
     v[0][field] = serde_json::from_str(value).expect("value");
     v.to_string()
-}
-
-fn metrics() -> Metrics {
-    Metrics {
-        accuracy: 0.9,
-        latency: 40.0,
-        throughput: 900.0,
-        uptime: 99.9,
-        ai_confidence: 0.9,
-        error_rate: 0.01,
-    }
 }
 
 fn new_model(name: &str) -> RegisterModelRequest {

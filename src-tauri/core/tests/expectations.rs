@@ -1,19 +1,11 @@
 //! Optimistic concurrency: an action sent with the state the caller saw (`Expected`) is refused as CONFLICT,
 //! changing nothing, when another connection changed the model in between; and goes through when it did not.
 
+mod common;
+use common::plain_metrics as metrics;
+
 use modelops_core::types::*;
 use modelops_core::{ErrorCode, Registry};
-
-fn metrics() -> Metrics {
-    Metrics {
-        accuracy: 0.9,
-        latency: 40.0,
-        throughput: 900.0,
-        uptime: 99.9,
-        ai_confidence: 0.9,
-        error_rate: 0.01,
-    }
-}
 
 type StaleAction<'a> = Box<dyn Fn() -> modelops_core::Result<()> + 'a>;
 

@@ -1,6 +1,9 @@
 //! Quality gates: the suite (validation, storage, migration from the old thresholds), test runs (absolute,
 //! regression and artifact checks, skipped checks) and the production gate with its override.
 
+mod common;
+use common::refused;
+
 use std::path::Path;
 
 use modelops_core::db::migrations;
@@ -68,23 +71,6 @@ fn deploy(
         override_reason: reason.map(str::to_owned),
         expected: None,
     })
-}
-
-/// Runs `f`, expects `code`, and checks the database is exactly as before.
-fn refused<T: std::fmt::Debug>(
-    reg: &Registry,
-    code: ErrorCode,
-    f: impl FnOnce(&Registry) -> Result<T, RegistryError>,
-) -> String {
-    let before = reg.content_fingerprint().unwrap();
-    let err = f(reg).expect_err("refused");
-    assert_eq!(err.code(), code, "{err}");
-    assert_eq!(
-        reg.content_fingerprint().unwrap(),
-        before,
-        "a refused action changed data"
-    );
-    err.to_string()
 }
 
 fn absolute(metric: &str, threshold: f64) -> SuiteCheck {

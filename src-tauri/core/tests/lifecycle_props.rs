@@ -7,6 +7,9 @@
 //! set a status agrees with the model's status and version; archived models accept nothing. After every
 //! sequence the audit chain verifies.
 
+mod common;
+use common::plain_metrics as metrics;
+
 use modelops_core::gates::TestRunsQuery;
 use modelops_core::lifecycle::{Action, TRANSITIONS};
 use modelops_core::types::*;
@@ -40,17 +43,6 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 const MODELS: [&str; 4] = ["model-1", "model-2", "model-3", "model-4"];
-
-fn metrics() -> Metrics {
-    Metrics {
-        accuracy: 0.9,
-        latency: 40.0,
-        throughput: 900.0,
-        uptime: 99.9,
-        ai_confidence: 0.9,
-        error_rate: 0.01,
-    }
-}
 
 /// A version greater than every version of the model.
 fn next_version(d: &ModelDetails) -> String {

@@ -1,30 +1,12 @@
 //! Behaviour of the registry core: seed, lifecycle, rollback, checks, A/B tests, CSV, and that every refused
 //! action leaves the database exactly as it was.
 
+mod common;
+use common::{refused, reg};
+
 use modelops_core::lifecycle::{Action, TRANSITIONS};
 use modelops_core::types::*;
 use modelops_core::{ErrorCode, Registry, RegistryError};
-
-fn reg() -> Registry {
-    Registry::open_in_memory().expect("open registry")
-}
-
-/// Runs `f`, expects it to fail with `code`, and asserts the database content did not change.
-fn refused<T: std::fmt::Debug>(
-    reg: &Registry,
-    code: ErrorCode,
-    f: impl FnOnce(&Registry) -> Result<T, RegistryError>,
-) -> String {
-    let before = reg.content_fingerprint().expect("fingerprint");
-    let err = f(reg).expect_err("action should be refused");
-    assert_eq!(err.code(), code, "wrong code for: {err}");
-    assert_eq!(
-        reg.content_fingerprint().expect("fingerprint"),
-        before,
-        "refused action changed data"
-    );
-    err.to_string()
-}
 
 fn model(reg: &Registry, id: &str) -> Model {
     reg.get_model(id).expect("model exists")

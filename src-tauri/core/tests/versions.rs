@@ -5,11 +5,11 @@ use std::path::Path;
 
 use chrono::{Duration, Utc};
 use modelops_core::types::*;
-use modelops_core::{ErrorCode, Registry, RegistryError};
+use modelops_core::{ErrorCode, Registry};
 use rusqlite::Connection;
 
 mod common;
-use common::metrics;
+use common::{metrics, refused};
 
 fn version_req(model_id: &str, version: &str) -> RegisterVersionRequest {
     RegisterVersionRequest {
@@ -22,21 +22,6 @@ fn version_req(model_id: &str, version: &str) -> RegisterVersionRequest {
         notes: None,
         tags: vec![],
     }
-}
-
-fn refused<T: std::fmt::Debug>(
-    reg: &Registry,
-    code: ErrorCode,
-    f: impl FnOnce(&Registry) -> Result<T, RegistryError>,
-) -> String {
-    let before = reg.content_fingerprint().unwrap();
-    let err = f(reg).expect_err("refused");
-    assert_eq!(err.code(), code, "{err}");
-    assert!(
-        reg.content_fingerprint().unwrap() == before,
-        "a refused action changed data"
-    );
-    err.to_string()
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use modelops_core::types::{Metrics, RegisterModelRequest};
-use modelops_core::Registry;
+use modelops_core::{ErrorCode, Registry, RegistryError};
 
 pub fn metrics() -> Metrics {
     Metrics {
@@ -99,4 +99,38 @@ pub fn start_ab_test(reg: &Registry, a: &str, b: &str) -> modelops_core::types::
         power: None,
     })
     .expect("start test")
+}
+
+/// A seeded in-memory registry.
+pub fn reg() -> Registry {
+    Registry::open_in_memory().expect("open registry")
+}
+
+/// Metrics that pass every default check, for tests that only need some.
+pub fn plain_metrics() -> Metrics {
+    Metrics {
+        accuracy: 0.9,
+        latency: 40.0,
+        throughput: 900.0,
+        uptime: 99.9,
+        ai_confidence: 0.9,
+        error_rate: 0.01,
+    }
+}
+
+/// Runs `f`, expects it to fail with `code`, and asserts the database content did not change.
+pub fn refused<T: std::fmt::Debug>(
+    reg: &Registry,
+    code: ErrorCode,
+    f: impl FnOnce(&Registry) -> Result<T, RegistryError>,
+) -> String {
+    let before = reg.content_fingerprint().expect("fingerprint");
+    let err = f(reg).expect_err("action should be refused");
+    assert_eq!(err.code(), code, "wrong code for: {err}");
+    assert_eq!(
+        reg.content_fingerprint().expect("fingerprint"),
+        before,
+        "refused action changed data"
+    );
+    err.to_string()
 }
