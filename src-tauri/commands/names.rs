@@ -1,6 +1,7 @@
 // The app's commands, by the name the page invokes them with. The one list of them: build.rs `include!`s this
 // file so that tauri-build generates an `allow-<command>` permission for each, and the crate exports it as
-// `commands::COMMANDS`, against which tests/ipc.rs checks `handler()` and the capability in tauri.conf.json.
+// `commands::COMMANDS`, against which tests/ipc.rs checks `handler()` and the capability in tauri.conf.json,
+// and from which tests/bindings.rs writes the page's `Command` type (ui/src/bindings/Command.ts).
 // Plain items only (no `//!`, no `use`): it is included into build.rs as well as compiled as a module.
 
 /// Every command of the app, in the order of `commands::handler()`.
