@@ -1,6 +1,7 @@
 //! Every command through Tauri's mock runtime, with the real configuration (so the capability must grant
 //! it), real JSON arguments in camelCase, and the `{ code, message }` errors the page receives.
 
+use modelops_app::commands::COMMANDS;
 use modelops_app::state::{registry_path, AppState};
 use modelops_core::types::*;
 use modelops_core::Registry;
@@ -718,20 +719,14 @@ fn back_up_now_keep_n_and_restore_into_the_open_registry() {
 }
 
 /// The shell's lock-down, read from the configuration the app is built with: every command the app
-/// declares (build.rs) is granted to the main window only, and nothing else beyond the two file dialogs; the
-/// CSP allows scripts and styles from the bundle only; the prototype is frozen.
+/// declares (`commands::COMMANDS`, which build.rs hands to tauri-build) is granted to the main window only, and
+/// nothing else beyond the two file dialogs; the CSP allows scripts and styles from the bundle only; the
+/// prototype is frozen.
 #[test]
 fn the_capability_grants_exactly_the_declared_commands_to_the_main_window() {
     let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
-    let build_rs = include_str!("../src-tauri/build.rs");
-    let declared: Vec<String> = build_rs
-        .split("const COMMANDS")
-        .nth(1)
-        .and_then(|s| s.split("];").next())
-        .unwrap()
-        .split('"')
-        .skip(1)
-        .step_by(2)
+    let declared: Vec<String> = COMMANDS
+        .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();
     assert!(declared.len() >= 30, "{declared:?}");
@@ -759,11 +754,10 @@ fn the_capability_grants_exactly_the_declared_commands_to_the_main_window() {
     granted.sort();
     expected.sort();
     assert_eq!(granted, expected);
-    // Every declared command exists in the handler (a typo in build.rs would grant nothing real).
+    // Every declared command exists in the handler (a typo in names.rs would grant nothing real).
     let h = seeded();
-    for cmd in &declared {
-        let name = cmd.trim_start_matches("allow-").replace('-', "_");
-        if let Err(e) = h.raw(&name, json!({})) {
+    for name in COMMANDS {
+        if let Err(e) = h.raw(name, json!({})) {
             let text = e.to_string();
             assert!(
                 !text.contains("not found") && !text.contains("not allowed"),

@@ -1,6 +1,6 @@
 //! Tauri commands: each one hands its request to the registry core on a blocking thread and maps the error.
 //! No logic lives here. To add a command: write the core method, a few-line wrapper in the domain's file,
-//! list it in `handler()`, in `build.rs` and in the main window's capability in `tauri.conf.json`.
+//! list it in `handler()`, in `names.rs` and in the main window's capability in `tauri.conf.json`.
 
 mod ab_tests;
 mod about;
@@ -10,7 +10,10 @@ mod export;
 mod gates;
 mod import;
 mod models;
+mod names;
 mod tasks;
+
+pub use names::COMMANDS;
 
 use modelops_core::{ErrorCode, Registry};
 use tauri::ipc::Invoke;

@@ -42,6 +42,13 @@ describe("call", () => {
     await expect(call("get_summary")).resolves.toEqual({ total: 3 });
   });
 
+  it("takes only the names of commands Rust registers", () => {
+    // Checked by the compiler (npm run typecheck): the directive fails the build if the misspelt name compiles.
+    // @ts-expect-error "get_sumary" is not a Command
+    const misspelt = () => call("get_sumary");
+    expect(misspelt).toBeTypeOf("function");
+  });
+
   it("rejects with a normalized ApiError for object and string rejections", async () => {
     mockIPC(() => {
       throw { code: "CONFLICT", message: "model-1 is already in a running A/B test." };

@@ -1,5 +1,6 @@
 // The one place that talks to Rust. Components and hooks use the typed functions in ./commands.ts.
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import type { Command } from "../bindings/Command";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { IpcError } from "../bindings/IpcError";
 
@@ -63,8 +64,11 @@ export function toApiError(rejection: unknown): ApiError {
   return new ApiError("INTERNAL", "Unexpected error.");
 }
 
-/** Invokes a Tauri command; a rejection always becomes an ApiError. */
-export async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
+/**
+ * Invokes a Tauri command; a rejection always becomes an ApiError. `cmd` is one of the names Rust registers
+ * (bindings/Command.ts, generated from src-tauri/commands/names.rs): a misspelt name does not compile.
+ */
+export async function call<T>(cmd: Command, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (rejection) {

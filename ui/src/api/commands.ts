@@ -42,14 +42,15 @@ import type { TestRunPage } from "../bindings/TestRunPage";
 import type { TestRunsQuery } from "../bindings/TestRunsQuery";
 import type { TestSuite } from "../bindings/TestSuite";
 import type { TransitionResult } from "../bindings/TransitionResult";
+import { MAX_PAGE } from "../bindings/limits";
 import { call, normalize } from "./client";
 import { taskArgs, type TaskOptions } from "./tasks";
 
 /** Every model at once. Only for small registries and scripts: the page uses queryModels. */
 export const listModels = () => call<ModelList>("list_models");
 
-/** The most rows one query_models call returns (MAX_PAGE in src-tauri/core/src/registry.rs). */
-export const MAX_PAGE = 500;
+/** The most rows one query_models call returns (generated from the core: bindings/limits.ts). */
+export { MAX_PAGE };
 
 /** One window of a view: sorted, filtered and searched in SQL. */
 export const queryModels = (request: ModelQuery) => call<ModelPage>("query_models", { request: { ...request } });
@@ -109,8 +110,8 @@ export const registerVersion = (request: RegisterVersionRequest, task?: TaskOpti
 /** Removes the demo models seeded on first start; all counts are zero when there were none. */
 export const clearDemoData = () => call<ClearDemoResult>("clear_demo_data");
 
-/** The most events one query_timeline call returns. */
-export const MAX_TIMELINE_PAGE = 500;
+/** The most events one query_timeline call returns: the same limit as query_models'. */
+export const MAX_TIMELINE_PAGE = MAX_PAGE;
 
 /** Events, newest first, filtered by model, actions and time range (RFC 3339). */
 export const queryTimeline = (request: TimelineQuery) =>
@@ -137,8 +138,8 @@ export const getTestSuite = (modelId: string) => call<TestSuite>("get_test_suite
 export const saveTestSuite = (request: SaveSuiteRequest) =>
   call<TestSuite>("save_test_suite", { request: { ...request } });
 
-/** The most runs one list_test_runs call returns (MAX_RUNS_PAGE in src-tauri/core/src/gates.rs). */
-export const MAX_RUNS_PAGE = 100;
+/** The most runs one list_test_runs call returns (generated from the core: bindings/limits.ts). */
+export { MAX_RUNS_PAGE } from "../bindings/limits";
 
 /** A model's test runs, newest first. */
 export const listTestRuns = (request: TestRunsQuery) =>
@@ -259,10 +260,10 @@ export const listBackups = () => call<BackupList>("list_backups");
 /** A manual backup: never pruned. */
 export const backupNow = () => call<BackupInfo>("backup_now");
 
-/** The most automatic backups save_backup_settings accepts to keep (the least is 1). */
-export const MAX_BACKUP_KEEP = 1000;
+/** The most automatic backups save_backup_settings accepts to keep (the least is 1; generated from the core). */
+export { MAX_BACKUP_KEEP } from "../bindings/limits";
 
-/** How many automatic backups (daily, pre-migration, pre-restore) to keep; INVALID_INPUT outside 1..=1000. */
+/** How many automatic backups (daily, pre-migration, pre-restore) to keep; INVALID_INPUT outside 1..=MAX_BACKUP_KEEP. */
 export const saveBackupSettings = (request: BackupSettingsRequest) =>
   call<BackupSettings>("save_backup_settings", { request: { ...request } });
 

@@ -5,6 +5,7 @@ import type { AbTestAnalysis } from "../bindings/AbTestAnalysis";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import type { BackupList } from "../bindings/BackupList";
 import type { ErrorCode } from "../bindings/ErrorCode";
+import { MAX_PAGE } from "../bindings/limits";
 import type { ProblemKind } from "../bindings/ProblemKind";
 import type { RegistryProblem } from "../bindings/RegistryProblem";
 import type { RegistryStatus } from "../bindings/RegistryStatus";
@@ -391,7 +392,7 @@ export function timelineEvents(n = 6, models: Model[] = seedModels): TimelineEve
 
 /** What query_timeline answers over `timelineEvents(total)`: model and action filters, then the window. */
 export function timelinePage(q: TimelineQuery, models: Model[] = seedModels, total = 6): TimelinePage {
-  if (q.limit < 1 || q.limit > 500) throw { code: "INVALID_INPUT", message: `A page holds 1 to 500 events; ${q.limit} were asked for.` };
+  if (q.limit < 1 || q.limit > MAX_PAGE) throw { code: "INVALID_INPUT", message: `A page holds 1 to ${MAX_PAGE} events; ${q.limit} were asked for.` };
   const rows = timelineEvents(total, models).filter(
     (e) => (!q.modelId || e.event.modelId === q.modelId) && (q.actions.length === 0 || q.actions.includes(e.event.action)),
   );

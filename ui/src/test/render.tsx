@@ -7,6 +7,7 @@ import { expect } from "vitest";
 import { App } from "../App";
 import { ToastProvider } from "../components/Toast";
 import type { AbTest } from "../bindings/AbTest";
+import { MAX_PAGE } from "../bindings/limits";
 import type { Model } from "../bindings/Model";
 import type { ModelQuery } from "../bindings/ModelQuery";
 import type { ModelPage } from "../bindings/ModelPage";
@@ -58,7 +59,7 @@ export function applyView(models: Model[], view: ModelView): Model[] {
 }
 
 export function queryPage(models: Model[], q: ModelQuery): ModelPage {
-  if (q.limit < 1 || q.limit > 500) throw { code: "INVALID_INPUT", message: `A page holds 1 to 500 models; ${q.limit} were asked for.` };
+  if (q.limit < 1 || q.limit > MAX_PAGE) throw { code: "INVALID_INPUT", message: `A page holds 1 to ${MAX_PAGE} models; ${q.limit} were asked for.` };
   const rows = applyView(models, q.view);
   return { models: rows.slice(q.offset, q.offset + q.limit), offset: q.offset, total: rows.length, timestamp: new Date().toISOString() };
 }

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from "react";
 import { CheckCircle2, FileUp, Rocket, Square } from "lucide-react";
 import type { AbTest } from "../../bindings/AbTest";
 import type { AbTestAnalysis } from "../../bindings/AbTestAnalysis";
+import { MAX_REASON_CHARS } from "../../bindings/limits";
 import { Badge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -16,7 +17,6 @@ import {
   useImportAbResults,
   useModelAction,
 } from "../../queries";
-import { MAX_REASON_CHARS } from "../models/RollbackDialog";
 import { configText, describeTest, OUTCOME_LABEL, thousands } from "./verdict";
 
 /** The abort dialog's reason field, stable for the end-to-end tests. */

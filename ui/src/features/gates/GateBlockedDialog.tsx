@@ -1,8 +1,8 @@
 import { useId, useState, type FormEvent } from "react";
+import { MAX_REASON_CHARS } from "../../bindings/limits";
 import type { Model } from "../../bindings/Model";
 import { Button } from "../../components/Button";
 import { Modal } from "../../components/Modal";
-import { MAX_REASON_CHARS } from "../models/RollbackDialog";
 
 export const OVERRIDE_REASON_ID = "gate-override-reason";
 

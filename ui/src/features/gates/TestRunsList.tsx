@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { MAX_RUNS_PAGE } from "../../bindings/limits";
 import type { TestRun } from "../../bindings/TestRun";
 import { Button } from "../../components/Button";
 import { Spinner } from "../../components/Spinner";
@@ -55,7 +56,7 @@ export function TestRunsList({ modelId }: { modelId: string }) {
         ))}
       </ul>
       {page.runs.length < page.total ? (
-        <Button size="sm" busy={runs.isFetching} onClick={() => setLimit((l) => Math.min(l + PAGE * 2, 100))} disabled={limit >= 100}>
+        <Button size="sm" busy={runs.isFetching} onClick={() => setLimit((l) => Math.min(l + PAGE * 2, MAX_RUNS_PAGE))} disabled={limit >= MAX_RUNS_PAGE}>
           Show more ({page.runs.length} of {page.total})
         </Button>
       ) : null}

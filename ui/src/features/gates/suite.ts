@@ -2,15 +2,15 @@
 // and from the registry's SuiteCheck (fractions, ms). Validation mirrors validate_suite in
 // src-tauri/core/src/gates.rs, so most mistakes are caught before a round trip; Rust checks again.
 import type { CheckKind } from "../../bindings/CheckKind";
+import { MAX_MARGIN_REL, MAX_SUITE_CHECKS } from "../../bindings/limits";
 import type { Metric } from "../../bindings/Metric";
 import type { SuiteCheck } from "../../bindings/SuiteCheck";
 import { METRIC_LABEL } from "../../lib/format";
 
 export const METRICS: Metric[] = ["accuracy", "latency", "errorRate", "uptime", "aiConfidence"];
 
-/** MAX_SUITE_CHECKS and MAX_MARGIN_REL (as a percent) in gates.rs. */
-export const MAX_SUITE_CHECKS = 50;
-export const MAX_MARGIN_REL_PCT = 1000;
+/** The largest relative margin, as a percent (MAX_MARGIN_REL is a fraction). */
+export const MAX_MARGIN_REL_PCT = MAX_MARGIN_REL * 100;
 
 /** Higher accuracy, uptime and AI confidence are better; lower latency and error rate. */
 export const higherIsBetter = (m: Metric) => m === "accuracy" || m === "uptime" || m === "aiConfidence";

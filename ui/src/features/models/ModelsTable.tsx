@@ -9,10 +9,11 @@ import type { ModelView } from "../../bindings/ModelView";
 import type { SortDir } from "../../bindings/SortDir";
 import type { SortKey } from "../../bindings/SortKey";
 import { Button } from "../../components/Button";
-import { modelKeys, modelPageQuery, PAGE_SIZE, useModelPages } from "../../queries";
+import { modelKeys } from "../../queries";
 import { ACTIONS_COLUMN, COLUMN_COUNT, COLUMN_LOOK, columns, features } from "./columns";
 import { isFiltered, viewHash } from "./view";
 import { EmptyRegistry } from "../first-run/EmptyRegistry";
+import { useModelWindow } from "./useModelWindow";
 
 /** Every body row has this height (px); app.css sets the same on `.models-table tbody tr`. */
 export const ROW_HEIGHT = 52;
@@ -20,9 +21,6 @@ export const ROW_HEIGHT = 52;
 const HEADER_HEIGHT = 35;
 /** Rows rendered beyond each edge of the visible ones. */
 const OVERSCAN = 4;
-
-/** How long a window that jumped must rest before its pages are fetched (ms). */
-const SETTLE_MS = 80;
 
 const PAINTED_MARK = "modelops:table-painted";
 
@@ -164,34 +162,6 @@ function moveBetweenRows(e: KeyboardEvent<HTMLDivElement>) {
   target.focus();
 }
 
-/** The page indexes covering rows `first ..= last`. */
-function pagesCovering(first: number, last: number): number[] {
-  if (last < first) return [];
-  const out: number[] = [];
-  for (let p = Math.floor(first / PAGE_SIZE); p <= Math.floor(last / PAGE_SIZE); p++) out.push(p);
-  return out;
-}
-
-/**
- * The pages to fetch for a window that covers `pageIndexes`. A window moving at reading speed still shares a page
- * with the last one fetched, and its pages are fetched at once. One that jumps (the scrollbar dragged, Page Down
- * held) fetches nothing until it has rested for SETTLE_MS: pages of rows flown past would arrive after the rows
- * left the screen, and each arrival costs the page's main thread a render (BENCHMARKS.md, issue 4).
- */
-function useSettledPages(pageIndexes: number[]): number[] {
-  const [requested, setRequested] = useState(pageIndexes);
-  const moved = pageIndexes.join() !== requested.join();
-  const nearby = moved && (requested.length === 0 || pageIndexes.some((p) => requested.includes(p)));
-  // Adjusting state while rendering (React's pattern for state derived from a change): no extra frame.
-  if (nearby) setRequested(pageIndexes);
-  useEffect(() => {
-    if (!moved || nearby) return;
-    const timer = setTimeout(() => setRequested(pageIndexes), SETTLE_MS);
-    return () => clearTimeout(timer);
-  }, [moved, nearby, pageIndexes]);
-  return nearby ? pageIndexes : requested;
-}
-
 interface ModelRowsProps {
   view: ModelView;
   head: ModelPage;
@@ -217,39 +187,9 @@ function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
     initialRect: { width: 0, height: ROW_HEIGHT * 12 },
   });
   const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items.at(-1)?.index ?? -1;
-  const pageIndexes = useMemo(() => pagesCovering(first, last), [first, last]);
-  const settled = useSettledPages(pageIndexes);
-  const fetchable = useMemo(() => new Set(settled), [settled]);
-  const { pages, error } = useModelPages(view, pageIndexes, fetchable);
-
-  // Once the window rests, the pages just above and below it are fetched too, so that reading on in either
-  // direction finds its rows loaded. Unobserved, they leave the cache after PAGE_GC_MS if nobody goes there.
-  const pageCount = Math.ceil(total / PAGE_SIZE);
-  useEffect(() => {
-    const firstPage = settled[0];
-    const lastPage = settled.at(-1);
-    if (firstPage === undefined || lastPage === undefined) return;
-    for (const p of [lastPage + 1, firstPage - 1]) {
-      if (p >= 0 && p < pageCount) void qc.prefetchQuery(modelPageQuery(view, p));
-    }
-  }, [settled, pageCount, qc, view]);
-
-  // The loaded rows of the window, with their absolute indexes. Page 0 falls back on the head, which may be the
-  // previous view's first page while this view loads (dimmed).
-  const loaded = useMemo(() => {
-    const models: Model[] = [];
-    const indexes: number[] = [];
-    pageIndexes.forEach((p, i) => {
-      const page = pages[i] ?? (p === 0 ? head : undefined);
-      page?.models.forEach((m, j) => {
-        models.push(m);
-        indexes.push(p * PAGE_SIZE + j);
-      });
-    });
-    return { models, indexes };
-  }, [pageIndexes, pages, head]);
+  // The loaded rows of the window, with their absolute indexes (page 0 falls back on the head: dimmed while stale).
+  const loaded = useModelWindow(view, head, items[0]?.index ?? 0, items.at(-1)?.index ?? -1);
+  const error = loaded.error;
 
   const body = useTable({ features, columns, data: loaded.models, manualSorting: true });
   const rows = body.getRowModel().rows;

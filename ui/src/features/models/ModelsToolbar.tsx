@@ -3,7 +3,8 @@ import type { Status } from "../../bindings/Status";
 import { useFrameworks } from "../../queries";
 import { formatNumber, STATUS_LABEL } from "../../lib/format";
 import { KEYSHORTCUT } from "../../lib/shortcuts";
-import { MAX_SEARCH_CHARS, STATUSES, type ModelViewState } from "./view";
+import { MAX_SEARCH_CHARS } from "../../bindings/limits";
+import { STATUSES, type ModelViewState } from "./view";
 
 /** The id the search box keeps: Ctrl/Cmd+F focuses it. */
 export const SEARCH_INPUT_ID = "model-search";

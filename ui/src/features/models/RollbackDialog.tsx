@@ -1,13 +1,11 @@
 import { useId, useState, type FormEvent } from "react";
+import { MAX_REASON_CHARS } from "../../bindings/limits";
 import type { Model } from "../../bindings/Model";
 import type { VersionInfo } from "../../bindings/VersionInfo";
 import { Button } from "../../components/Button";
 import { Modal } from "../../components/Modal";
 import { deploymentsText } from "../../lib/format";
 import type { RollbackTarget } from "../../queries";
-
-/** Rust's limit on a reason (MAX_REASON_CHARS in src-tauri/core/src/registry.rs). */
-export const MAX_REASON_CHARS = 1000;
 
 /** The select's id, stable for the end-to-end tests (its label is "Roll back to"). */
 export const ROLLBACK_TARGET_ID = "rollback-target";

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { MAX_SEARCH_CHARS } from "../../bindings/limits";
 import type { ModelFilter } from "../../bindings/ModelFilter";
 import type { ModelView } from "../../bindings/ModelView";
 import type { SortDir } from "../../bindings/SortDir";
@@ -6,9 +7,6 @@ import type { SortKey } from "../../bindings/SortKey";
 import type { Status } from "../../bindings/Status";
 
 export const STATUSES: readonly Status[] = ["development", "staging", "production", "archived"];
-
-/** Rust refuses longer search texts (MAX_SEARCH_CHARS in src-tauri/core/src/query.rs). */
-export const MAX_SEARCH_CHARS = 200;
 
 export const SEARCH_DEBOUNCE_MS = 200;
 

@@ -1,5 +1,6 @@
 // The register form's state, its validation (a mirror of Rust's rules, for inline messages) and the request it
 // sends. Rust stays the authority: whatever it refuses comes back as an error toast.
+import { MAX_REASON_CHARS } from "../../bindings/limits";
 import type { Metrics } from "../../bindings/Metrics";
 import type { Model } from "../../bindings/Model";
 import type { RegisterModelRequest } from "../../bindings/RegisterModelRequest";
@@ -7,8 +8,12 @@ import type { RegisterVersionRequest } from "../../bindings/RegisterVersionReque
 import type { Tag } from "../../bindings/Tag";
 import { compareSemver, nextPatch, parseSemver } from "../../lib/semver";
 
-/** Rust's limits (src-tauri/core/src/register.rs and registry.rs). */
-export const LIMITS = { name: 200, field: 100, text: 1000, tags: 50 } as const;
+/**
+ * Rust's limits. `text` (notes, tag values) is generated from the core (bindings/limits.ts). `name`, `field` and
+ * `tags` mirror MAX_NAME_CHARS, MAX_FIELD_CHARS and MAX_TAGS in src-tauri/core/src/register.rs, which the core
+ * keeps private, so they cannot be generated yet.
+ */
+export const LIMITS = { name: 200, field: 100, text: MAX_REASON_CHARS, tags: 50 } as const;
 
 export type MetricKey = keyof Metrics;
 
