@@ -71,6 +71,18 @@ fn limits_ts() -> String {
             "The longest reason, notes or tag value accepted, in characters."
         ),
         limit!(
+            MAX_NAME_CHARS = modelops_core::input::MAX_NAME_CHARS,
+            "The longest model name accepted, in characters."
+        ),
+        limit!(
+            MAX_FIELD_CHARS = modelops_core::input::MAX_FIELD_CHARS,
+            "The longest framework, version or tag key accepted, in characters."
+        ),
+        limit!(
+            MAX_TAGS = modelops_core::input::MAX_TAGS,
+            "The most tags one version carries."
+        ),
+        limit!(
             MAX_SEARCH_CHARS = modelops_core::query::MAX_SEARCH_CHARS,
             "The longest search text accepted, in characters."
         ),

@@ -3,11 +3,11 @@
 
 use crate::error::{DomainError, Result};
 
-/// Longest reason and notes accepted.
+/// Longest reason, notes and tag value accepted.
 pub const MAX_REASON_CHARS: usize = 1000;
 /// Longest model name.
 pub const MAX_NAME_CHARS: usize = 200;
-/// Longest framework, version, tag key and tag value.
+/// Longest framework, version and tag key.
 pub const MAX_FIELD_CHARS: usize = 100;
 /// Most tags on one version.
 pub const MAX_TAGS: usize = 50;

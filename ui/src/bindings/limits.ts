@@ -9,6 +9,15 @@ export const MAX_RUNS_PAGE = 100;
 /** The longest reason, notes or tag value accepted, in characters. From `modelops_core::registry::MAX_REASON_CHARS`. */
 export const MAX_REASON_CHARS = 1000;
 
+/** The longest model name accepted, in characters. From `modelops_core::input::MAX_NAME_CHARS`. */
+export const MAX_NAME_CHARS = 200;
+
+/** The longest framework, version or tag key accepted, in characters. From `modelops_core::input::MAX_FIELD_CHARS`. */
+export const MAX_FIELD_CHARS = 100;
+
+/** The most tags one version carries. From `modelops_core::input::MAX_TAGS`. */
+export const MAX_TAGS = 50;
+
 /** The longest search text accepted, in characters. From `modelops_core::query::MAX_SEARCH_CHARS`. */
 export const MAX_SEARCH_CHARS = 200;
 

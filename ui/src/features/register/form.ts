@@ -1,6 +1,6 @@
 // The register form's state, its validation (a mirror of Rust's rules, for inline messages) and the request it
 // sends. Rust stays the authority: whatever it refuses comes back as an error toast.
-import { MAX_REASON_CHARS } from "../../bindings/limits";
+import { MAX_FIELD_CHARS, MAX_NAME_CHARS, MAX_REASON_CHARS, MAX_TAGS } from "../../bindings/limits";
 import type { Metrics } from "../../bindings/Metrics";
 import type { Model } from "../../bindings/Model";
 import type { RegisterModelRequest } from "../../bindings/RegisterModelRequest";
@@ -8,12 +8,13 @@ import type { RegisterVersionRequest } from "../../bindings/RegisterVersionReque
 import type { Tag } from "../../bindings/Tag";
 import { compareSemver, nextPatch, parseSemver } from "../../lib/semver";
 
-/**
- * Rust's limits. `text` (notes, tag values) is generated from the core (bindings/limits.ts). `name`, `field` and
- * `tags` mirror MAX_NAME_CHARS, MAX_FIELD_CHARS and MAX_TAGS in src-tauri/core/src/register.rs, which the core
- * keeps private, so they cannot be generated yet.
- */
-export const LIMITS = { name: 200, field: 100, text: MAX_REASON_CHARS, tags: 50 } as const;
+/** Rust's limits, generated from the core (bindings/limits.ts). `text` is notes and tag values. */
+export const LIMITS = {
+  name: MAX_NAME_CHARS,
+  field: MAX_FIELD_CHARS,
+  text: MAX_REASON_CHARS,
+  tags: MAX_TAGS,
+} as const;
 
 export type MetricKey = keyof Metrics;
 
