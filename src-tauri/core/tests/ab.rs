@@ -456,14 +456,7 @@ fn one_running_test_per_model_in_the_core_and_in_sql() {
     let t = common::start_ab_test(&reg, "model-1", "model-2");
     for (a, b) in [("model-2", "model-4"), ("model-4", "model-1")] {
         let msg = refused(&reg, ErrorCode::Conflict, |r| {
-            r.start_ab_test(&StartAbTestRequest {
-                model_a: a.into(),
-                model_b: b.into(),
-                traffic_split: 50,
-                alpha: None,
-                min_detectable_effect: None,
-                power: None,
-            })
+            r.start_ab_test(&common::ab_request(a, b))
         });
         assert!(msg.contains(&t.id), "{msg}");
     }

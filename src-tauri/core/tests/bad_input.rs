@@ -91,16 +91,7 @@ fn new_model(name: &str) -> RegisterModelRequest {
 }
 
 fn new_version(model_id: &str, version: &str) -> RegisterVersionRequest {
-    RegisterVersionRequest {
-        model_id: model_id.into(),
-        version: version.into(),
-        framework: None,
-        metrics: metrics(),
-        size_bytes: None,
-        artifact_path: None,
-        notes: None,
-        tags: vec![],
-    }
+    common::plain_version(model_id, version)
 }
 
 fn with_metrics(f: impl Fn(&mut Metrics)) -> RegisterModelRequest {

@@ -2,7 +2,6 @@
 //! changing nothing, when another connection changed the model in between; and goes through when it did not.
 
 mod common;
-use common::plain_metrics as metrics;
 
 use modelops_core::types::*;
 use modelops_core::{ErrorCode, Registry};
@@ -61,16 +60,7 @@ fn a_decision_on_stale_state_is_a_conflict_that_changes_nothing() {
         (
             "register version",
             Box::new(|| {
-                let req = RegisterVersionRequest {
-                    model_id: "model-3".into(),
-                    version: "99.0.0".into(),
-                    framework: None,
-                    metrics: metrics(),
-                    size_bytes: None,
-                    artifact_path: None,
-                    notes: None,
-                    tags: vec![],
-                };
+                let req = common::plain_version("model-3", "99.0.0");
                 a.register_version_expecting(&req, &seen).map(|_| ())
             }),
         ),

@@ -8,7 +8,6 @@
 //! sequence the audit chain verifies.
 
 mod common;
-use common::plain_metrics as metrics;
 
 use modelops_core::gates::TestRunsQuery;
 use modelops_core::lifecycle::{Action, TRANSITIONS};
@@ -149,16 +148,7 @@ proptest! {
                 Op::RunTests => reg.run_tests(id).map(|_| ()).map_err(|e| e.code()),
                 Op::RegisterVersion => {
                     let d = reg.model_details(id).expect("details");
-                    reg.register_version(&RegisterVersionRequest {
-                        model_id: id.into(),
-                        version: next_version(&d),
-                        framework: None,
-                        metrics: metrics(),
-                        size_bytes: None,
-                        artifact_path: None,
-                        notes: None,
-                        tags: vec![],
-                    })
+                    reg.register_version(&common::plain_version(id, &next_version(&d)))
                     .map(|r| assert_eq!(r.model.status, Status::Development))
                     .map_err(|e| e.code())
                 }

@@ -88,17 +88,21 @@ pub fn registry_at_schema(version: usize, sql: &str) -> (tempfile::TempDir, Path
     (dir, path)
 }
 
-/// A running A/B test of `a` against `b`, half the traffic each, default statistics.
-pub fn start_ab_test(reg: &Registry, a: &str, b: &str) -> modelops_core::types::AbTest {
-    reg.start_ab_test(&modelops_core::types::StartAbTestRequest {
+/// An A/B test of `a` against `b`, half the traffic each, default statistics.
+pub fn ab_request(a: &str, b: &str) -> modelops_core::types::StartAbTestRequest {
+    modelops_core::types::StartAbTestRequest {
         model_a: a.into(),
         model_b: b.into(),
         traffic_split: 50,
         alpha: None,
         min_detectable_effect: None,
         power: None,
-    })
-    .expect("start test")
+    }
+}
+
+/// A running A/B test of `a` against `b` (see `ab_request`).
+pub fn start_ab_test(reg: &Registry, a: &str, b: &str) -> modelops_core::types::AbTest {
+    reg.start_ab_test(&ab_request(a, b)).expect("start test")
 }
 
 /// A seeded in-memory registry.
@@ -133,4 +137,21 @@ pub fn refused<T: std::fmt::Debug>(
         "refused action changed data"
     );
     err.to_string()
+}
+
+/// A new version of `model_id` with `plain_metrics` and nothing else.
+pub fn plain_version(
+    model_id: &str,
+    version: &str,
+) -> modelops_core::types::RegisterVersionRequest {
+    modelops_core::types::RegisterVersionRequest {
+        model_id: model_id.into(),
+        version: version.into(),
+        framework: None,
+        metrics: plain_metrics(),
+        size_bytes: None,
+        artifact_path: None,
+        notes: None,
+        tags: vec![],
+    }
 }
