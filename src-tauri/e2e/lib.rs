@@ -80,13 +80,18 @@ impl DriverProcess {
             .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("can't start {}: {e}", bin.display()));
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver did not listen on port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        // tauri-driver starts WebKitWebDriver and then listens itself; a session request it forwards before
+        // WebKitWebDriver listens is dropped ("error sending request"), so wait for both ports. On a busy
+        // 2-core runner WebKitWebDriver can take over a second to come up.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        for (p, who) in [(port, "tauri-driver"), (native_port, "WebKitWebDriver")] {
+            while TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(
+                    Instant::now() < deadline,
+                    "{who} did not listen on port {p}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         DriverProcess { child, port }
     }
