@@ -999,3 +999,66 @@ fn restore_replaces_a_registry_that_cannot_be_opened_and_keeps_it_aside() {
         "the backup's state"
     );
 }
+
+/// `list --all` streams every matching model past the 500-row cap of a page: JSON Lines one model a line,
+/// `--json` one array, in the view's order, with the filters of a page.
+#[test]
+fn list_all_streams_the_whole_registry_as_json_lines_or_one_array() {
+    let cli = Cli::new();
+    modelops_core::generate::generate_file(&cli.db_path(), 1200, 5).expect("generate");
+
+    let out = cli.ok(&["list", "--all", "--jsonl"]);
+    let models: Vec<modelops_core::types::Model> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(models.len(), 1200, "every model, past the 500-row page cap");
+    let mut ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 1200, "each model once");
+    let first_page: ModelPage = cli.json(&["list", "--limit", "500"]);
+    assert_eq!(
+        first_page.models,
+        models[..500],
+        "the same order and content as the table's pages"
+    );
+
+    let production: Vec<modelops_core::types::Model> = cli.json(&[
+        "list",
+        "--all",
+        "--status",
+        "production",
+        "--sort",
+        "accuracy",
+        "--desc",
+    ]);
+    let page: ModelPage = cli.json(&[
+        "list",
+        "--status",
+        "production",
+        "--sort",
+        "accuracy",
+        "--desc",
+        "--limit",
+        "500",
+    ]);
+    assert_eq!(production.len(), page.total as usize);
+    assert!(production.iter().all(|m| m.status == Status::Production));
+    assert!(production
+        .windows(2)
+        .all(|w| w[0].accuracy >= w[1].accuracy));
+
+    let none: Vec<modelops_core::types::Model> =
+        cli.json(&["list", "--all", "--search", "no model is called this"]);
+    assert!(none.is_empty());
+}
+
+#[test]
+fn list_all_refuses_paging_options() {
+    let cli = Cli::new();
+    let err = cli.fails(&["list", "--all", "--limit", "5"], 2);
+    assert!(err.contains("--limit"), "{err}");
+    let err = cli.fails(&["list", "--jsonl"], 2);
+    assert!(err.contains("--all"), "{err}");
+}

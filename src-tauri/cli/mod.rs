@@ -194,6 +194,13 @@ pub struct ListArgs {
     /// Rows to skip
     #[arg(long, default_value_t = 0)]
     pub offset: u32,
+    /// Every matching model, streamed as the registry reads them (no --limit/--offset). With --json: one
+    /// JSON array; with --jsonl: one JSON object a line
+    #[arg(long, conflicts_with_all = ["limit", "offset"])]
+    pub all: bool,
+    /// With --all: JSON Lines, one model a line
+    #[arg(long, requires = "all")]
+    pub jsonl: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -555,6 +562,66 @@ pub fn run(command: Command, data_dir: Option<PathBuf>, json: bool) -> i32 {
     }
 }
 
+impl ListArgs {
+    fn view(&self) -> ModelView {
+        ModelView {
+            filter: ModelFilter {
+                search: self.search.clone(),
+                statuses: self.status.iter().copied().map(Status::from).collect(),
+                framework: self.framework.clone(),
+            },
+            sort: self.sort.into(),
+            dir: if self.desc {
+                SortDir::Desc
+            } else {
+                SortDir::Asc
+            },
+        }
+    }
+}
+
+/// `list --all`: every model of the view, written as SQLite reads them, so a script gets the whole registry
+/// in one process and the output starts before the last row is read. People get the table (which needs
+/// every row for its column widths).
+fn list_all(reg: &Registry, a: ListArgs, out: &mut Out) -> Result<(), Failure> {
+    let view = a.view();
+    if a.jsonl || out.json {
+        let w = &mut out.w;
+        let array = !a.jsonl;
+        if array {
+            w.write_all(b"[")?;
+        }
+        let mut first = true;
+        reg.for_each_model(&view, |m| {
+            let sep: &[u8] = if array && !first { b"," } else { b"" };
+            first = false;
+            // A failed write (a closed pipe: `| head`) stops the read at once instead of walking the rest.
+            w.write_all(sep)
+                .and_then(|()| serde_json::to_writer(&mut *w, &m).map_err(io::Error::from))
+                .and_then(|()| w.write_all(b"\n"))
+                .map_err(|e| RegistryError::io("Can't write the list", e))
+        })?;
+        if array {
+            w.write_all(b"]\n")?;
+        }
+        w.flush()?;
+    } else {
+        let mut models = Vec::new();
+        reg.for_each_model(&view, |m| {
+            models.push(m);
+            Ok(())
+        })?;
+        let page = modelops_core::types::ModelPage {
+            total: u32::try_from(models.len()).unwrap_or(u32::MAX),
+            offset: 0,
+            models,
+            timestamp: chrono::Utc::now(),
+        };
+        out.emit(&page, |w, p| output::models_page(w, p))?;
+    }
+    Ok(())
+}
+
 /// Opens (creating, migrating, seeding) the registry of `data_dir`, as the app does on start.
 fn open_registry(data_dir: Option<PathBuf>) -> Result<Registry, Failure> {
     registry_home(data_dir)?
@@ -619,19 +686,12 @@ fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result
     }
     let reg = open_registry(data_dir)?;
     match command {
+        Command::List(a) if a.all => list_all(&reg, a, out)?,
         Command::List(a) => {
             let query = ModelQuery {
-                view: ModelView {
-                    filter: ModelFilter {
-                        search: a.search,
-                        statuses: a.status.into_iter().map(Status::from).collect(),
-                        framework: a.framework,
-                    },
-                    sort: a.sort.into(),
-                    dir: if a.desc { SortDir::Desc } else { SortDir::Asc },
-                },
                 offset: a.offset,
                 limit: a.limit,
+                view: a.view(),
             };
             let page = reg.query_models(&query)?;
             out.emit(&page, |w, p| output::models_page(w, p))?;

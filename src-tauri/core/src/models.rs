@@ -73,6 +73,31 @@ impl Registry {
         })
     }
 
+    /// Every model of `view`, in its order, handed to `each` one at a time as SQLite reads them: memory stays
+    /// flat whatever the registry's size. For scripts that want the whole registry in one call (`modelops
+    /// list --all`); the table pages with `query_models`. Returns how many models were handed over.
+    pub fn for_each_model(
+        &self,
+        view: &ModelView,
+        mut each: impl FnMut(Model) -> Result<()>,
+    ) -> Result<u64> {
+        let filter = crate::query::FilterSql::new(&view.filter)?;
+        let order = crate::query::order_by(view.sort, view.dir);
+        self.read(|tx| {
+            let mut stmt = tx.prepare(&format!(
+                "{MODEL_SELECT} WHERE {} ORDER BY {order}",
+                filter.clause
+            ))?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(filter.params.iter()))?;
+            let mut handed = 0;
+            while let Some(row) = rows.next()? {
+                each(model_from_row(row)?)?;
+                handed += 1;
+            }
+            Ok(handed)
+        })
+    }
+
     /// The frameworks in the registry with how many models use each, for the filter.
     pub fn frameworks(&self) -> Result<Vec<FrameworkCount>> {
         self.read(|tx| {
