@@ -83,6 +83,10 @@ pub enum RegistryError {
     #[error("{0}")]
     Cancelled(String),
 
+    /// A read ran a statement that writes: a bug, refused, and the read's transaction rolled back.
+    #[error("Internal error: a read tried to change the registry; nothing was changed.")]
+    WriteInRead,
+
     /// A way out refused because the registry could not be opened for a reason it would not mend (a
     /// read-only folder, a full disk): the code is that reason's.
     #[error("{message}")]
@@ -123,9 +127,10 @@ impl RegistryError {
                 ErrorCode::DiskFull
             }
             RegistryError::Io { source, .. } => io_code(source),
-            RegistryError::Busy { .. } | RegistryError::Sqlite(_) | RegistryError::Migration(_) => {
-                ErrorCode::Internal
-            }
+            RegistryError::Busy { .. }
+            | RegistryError::WriteInRead
+            | RegistryError::Sqlite(_)
+            | RegistryError::Migration(_) => ErrorCode::Internal,
             RegistryError::Csv(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => ErrorCode::Io,
             RegistryError::Csv(_) => ErrorCode::Internal,
         }
