@@ -18,6 +18,19 @@ export MODELOPS_E2E_OUT=${MODELOPS_E2E_OUT:-$PWD/test-output/e2e}
 export GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
 mkdir -p "$MODELOPS_E2E_OUT"
 
+# The large-registry tests copy generated registries from target/bench-data (src-tauri/e2e/lib.rs). Generating
+# them inside the tests runs the generator in a debug build, SQLite included: 300 000 models took minutes of
+# CI. The release generator makes each once per checkout, in seconds, before the tests start.
+bench_data=$PWD/target/bench-data
+for n in 100000 300000; do
+  [ -f "$bench_data/app-registry-$n.sqlite3" ] && continue
+  cargo build --release --locked -q -p modelops-tools --bin modelops-gen
+  mkdir -p "$bench_data"
+  rm -f "$bench_data/app-registry-$n.sqlite3.partial"
+  target/release/modelops-gen --models "$n" --seed 42 --out "$bench_data/app-registry-$n.sqlite3.partial"
+  mv "$bench_data/app-registry-$n.sqlite3.partial" "$bench_data/app-registry-$n.sqlite3"
+done
+
 # A display of our own, even when one is set: the tests type into native dialogs.
 display=99
 while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done

@@ -9,7 +9,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Each step says how long the one before it took, so a slow step shows in CI's log.
+started=0  # SECONDS counts from the start of this script, setup included
+last=
+step() {
+  [ -n "$last" ] && printf '    (%d s)\n' $((SECONDS - last))
+  last=$SECONDS
+  printf '\n\033[1m==> %s\033[0m\n' "$*"
+}
 
 # The app crate embeds ui/dist at compile time, so the page is built before any cargo step.
 step "UI: typecheck and production build"
@@ -51,4 +58,5 @@ rust_passed=$(cat "$out/cargo.log" "$out/e2e.log" "$out/package.log" \
 ui_passed=$(sed 's/\x1b\[[0-9;]*m//g' "$out/vitest.log" | grep -E '^ +Tests +[0-9]+ passed' | grep -Eo '[0-9]+ passed' | awk '{print $1}')
 echo
 echo "Rust: ${rust_passed} passed; UI: ${ui_passed:-0} passed"
+echo "time: $((SECONDS - started)) s"
 echo "tests: $((rust_passed + ${ui_passed:-0})) passed, 0 failed"

@@ -372,7 +372,8 @@ pub fn xdotool(args: &[&str]) -> String {
 }
 
 /// A generated registry of `models` models for large-registry tests and benchmarks, cached in
-/// `target/bench-data/` (generation of 100 000 takes ~25 s), copied into `data_dir`.
+/// `target/bench-data/` (scripts/e2e.sh makes them with the release generator first; a debug build would
+/// take minutes at 300 000), copied into `data_dir`.
 pub fn generated_registry(models: u32, data_dir: &Path) {
     let cache_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
     std::fs::create_dir_all(&cache_dir).expect("bench-data dir");
