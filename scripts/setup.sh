@@ -3,7 +3,7 @@
 # missing. System packages need root or sudo; without either it says which ones are missing and stops.
 #
 #   scripts/setup.sh          build + run dependencies
-#   scripts/setup.sh --test   also what the tests need (Xvfb, WebKitWebDriver, xdotool, ImageMagick)
+#   scripts/setup.sh --test   also what the tests need (Xvfb, WebKitWebDriver, xdotool, ImageMagick, MLflow)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +13,7 @@ want_test=0
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # --- system packages (Debian/Ubuntu) --------------------------------------------------------------------
-build_pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+build_pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev libdbus-1-dev
             libayatana-appindicator3-dev librsvg2-dev pkg-config)
 test_pkgs=(xvfb x11-utils webkit2gtk-driver xdotool imagemagick librsvg2-bin procps dbus util-linux)
 pkgs=("${build_pkgs[@]}")
@@ -60,6 +60,23 @@ fi
 if [ "$want_test" = 1 ] && ! command -v tauri-driver >/dev/null; then
   say "Installing tauri-driver"
   cargo install tauri-driver --version "^2" --locked --quiet
+fi
+
+# --- MLflow (the team-sync tests start a real `mlflow server`; a virtualenv of the project's own) -------
+# Pinned: the tests read back through MLflow's own client, and its REST API is what the sync speaks.
+MLFLOW_VERSION=3.17.2
+if [ "$want_test" = 1 ]; then
+  venv=.venv
+  if ! "$venv/bin/python" -c "import mlflow, flask_wtf, sys; sys.exit(mlflow.__version__ != '$MLFLOW_VERSION')" 2>/dev/null; then
+    say "Installing MLflow $MLFLOW_VERSION into $venv (for the team-sync tests)"
+    command -v python3 >/dev/null || { echo "python3 is needed for the MLflow tests" >&2; exit 1; }
+    python3 -m venv "$venv" 2>/dev/null || {
+      s=(); [ "$(id -u)" = 0 ] || s=(sudo)
+      DEBIAN_FRONTEND=noninteractive "${s[@]}" apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv "$venv"
+    }
+    "$venv/bin/pip" install -q --disable-pip-version-check "mlflow[auth]==$MLFLOW_VERSION"
+  fi
 fi
 
 # --- npm packages (only when the lock file or ui/patches changed since the last install) ----------------

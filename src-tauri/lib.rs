@@ -191,6 +191,7 @@ pub fn run() {
                 ),
             }
             start_daily_backups(state.clone());
+            commands::start_background_sync(state.clone());
             app.manage(state);
             Ok(())
         })

@@ -860,7 +860,7 @@ fn a_full_disk_refuses_the_change_and_the_registry_stays_whole() {
     let script = format!(
         "mount -t tmpfs -o size=64k tmpfs '{t}'
          \"$BIN\" --data-dir '{t}' list && exit 90 || echo \"tiny=$?\"
-         mount -t tmpfs -o size=640k tmpfs '{s}'
+         mount -t tmpfs -o size=832k tmpfs '{s}'
          \"$BIN\" --data-dir '{s}' list > /dev/null
          n=0
          while [ $n -lt 300 ]; do

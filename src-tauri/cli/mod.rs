@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use clap::{ArgGroup, Args as ClapArgs, Subcommand, ValueEnum};
 use modelops_core::import::ImportRequest;
 use modelops_core::opening::{Current, RegistryHome};
+use modelops_core::remote::{AuthKind, ConflictChoice, RemoteSettings};
 use modelops_core::types::{
     DeployTarget, EventAction, Metrics, ModelFilter, ModelQuery, ModelView, ProductionAtQuery,
     RegisterModelRequest, RegisterVersionRequest, RollbackRequest, SortDir, SortKey,
@@ -161,6 +162,29 @@ pub enum Command {
     VerifyAudit,
     /// Recorded events, newest first, filtered by model, action and time
     Timeline(TimelineArgs),
+    /// Connect to a team's MLflow tracking server, or show, test or forget it
+    #[command(subcommand)]
+    Remote(RemoteCommand),
+    /// Pull from and push to the team's MLflow server (exit 3 when a model is in conflict, 1 when the server
+    /// can't be reached or refuses; waiting changes are kept either way)
+    Sync,
+    /// Share a local model with the team's MLflow server: it is created there, with every version, at the
+    /// next sync
+    Share {
+        #[arg(value_name = "MODEL_ID")]
+        model_id: String,
+    },
+    /// Settle a sync conflict: take the server's side (your waiting moves are dropped) or keep yours (the
+    /// next sync moves the server's alias)
+    #[command(group(ArgGroup::new("side").required(true).args(["take_server", "keep_mine"])))]
+    Resolve {
+        #[arg(value_name = "MODEL_ID")]
+        model_id: String,
+        #[arg(long)]
+        take_server: bool,
+        #[arg(long)]
+        keep_mine: bool,
+    },
     /// Which version of a model was in production at a given time
     ProductionAt {
         #[arg(value_name = "MODEL_ID")]
@@ -169,6 +193,45 @@ pub enum Command {
         #[arg(value_name = "TIME", value_parser = parse_instant)]
         at: Instant,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteCommand {
+    /// Set the team server (the password or token goes to the OS keyring, or stays in an environment
+    /// variable; never into the registry)
+    #[command(group(ArgGroup::new("secret").args(["password_env", "token_env", "password_stdin", "token_stdin"])))]
+    Set {
+        /// The tracking URI, e.g. http://mlflow.internal:5000
+        #[arg(value_name = "URL")]
+        url: String,
+        /// Basic authentication as this user (MLflow's basic-auth app)
+        #[arg(long)]
+        username: Option<String>,
+        /// Read the password from this environment variable at each sync
+        #[arg(long, value_name = "VAR", requires = "username")]
+        password_env: Option<String>,
+        /// Read the password from stdin now and keep it in the OS keyring
+        #[arg(long, requires = "username")]
+        password_stdin: bool,
+        /// A bearer token from this environment variable, read at each sync
+        #[arg(long, value_name = "VAR", conflicts_with = "username")]
+        token_env: Option<String>,
+        /// Read a bearer token from stdin now and keep it in the OS keyring
+        #[arg(long, conflicts_with = "username")]
+        token_stdin: bool,
+        /// The MLflow alias that means production
+        #[arg(long, value_name = "NAME", default_value = "production")]
+        production_alias: String,
+        /// The MLflow alias that means staging
+        #[arg(long, value_name = "NAME", default_value = "staging")]
+        staging_alias: String,
+    },
+    /// Show the team server, where its credentials come from, and what waits to be pushed
+    Show,
+    /// Ask the server what it is (MLflow version, registered models), or exactly what failed
+    Test,
+    /// Forget the team server and its saved credentials (shared models keep their link)
+    Clear,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -472,6 +535,7 @@ fn parse_tag(s: &str) -> Result<Tag, String> {
 /// Why a command failed.
 enum Failure {
     Registry(RegistryError),
+    Sync(modelops_sync::SyncError),
     Io(io::Error),
     /// A failure outside the registry, with its exit code and message.
     Other(i32, String),
@@ -480,6 +544,15 @@ enum Failure {
 impl From<RegistryError> for Failure {
     fn from(e: RegistryError) -> Self {
         Failure::Registry(e)
+    }
+}
+
+impl From<modelops_sync::SyncError> for Failure {
+    fn from(e: modelops_sync::SyncError) -> Self {
+        match e {
+            modelops_sync::SyncError::Registry(e) => Failure::Registry(e),
+            e => Failure::Sync(e),
+        }
     }
 }
 
@@ -548,6 +621,10 @@ pub fn run(command: Command, data_dir: Option<PathBuf>, json: bool) -> i32 {
             let code = e.code();
             eprintln!("error[{}]: {e}", code_name(code));
             exit_code_for(code)
+        }
+        Err(Failure::Sync(e)) => {
+            eprintln!("error[{}]: {e}", code_name(e.code()));
+            exit_code_for(e.code())
         }
         // The reader went away (`modelops list | head`): nothing left to say.
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
@@ -776,6 +853,25 @@ fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result
             })?;
             out.emit(&result, |w, r| output::rolled_back(w, r))?;
         }
+        Command::Remote(c) => return remote(&reg, c, out),
+        Command::Sync => return sync(&reg, out),
+        Command::Share { model_id } => {
+            let message = reg.share(&model_id)?;
+            out.emit(&message, |w, m| writeln!(w, "{m}"))?;
+        }
+        Command::Resolve {
+            model_id,
+            take_server,
+            ..
+        } => {
+            let choice = if take_server {
+                ConflictChoice::TakeServer
+            } else {
+                ConflictChoice::KeepMine
+            };
+            let message = reg.resolve_conflict(&model_id, choice)?;
+            out.emit(&message, |w, m| writeln!(w, "{m}"))?;
+        }
         Command::Test { model_id } => {
             let run = reg.run_tests(&model_id)?;
             out.emit(&run, |w, r| output::test_run(w, r))?;
@@ -883,6 +979,122 @@ fn execute(command: Command, data_dir: Option<PathBuf>, out: &mut Out) -> Result
         }
     }
     Ok(EXIT_OK)
+}
+
+// ----- the team server -----
+
+fn remote(reg: &Registry, command: RemoteCommand, out: &mut Out) -> Result<i32, Failure> {
+    match command {
+        RemoteCommand::Set {
+            url,
+            username,
+            password_env,
+            password_stdin,
+            token_env,
+            token_stdin,
+            production_alias,
+            staging_alias,
+        } => {
+            let auth = if username.is_some() {
+                AuthKind::Basic
+            } else if token_env.is_some() || token_stdin {
+                AuthKind::Token
+            } else {
+                AuthKind::None
+            };
+            if auth == AuthKind::Basic && password_env.is_none() && !password_stdin {
+                return Err(Failure::Other(
+                    EXIT_USAGE,
+                    "--username needs --password-env VAR or --password-stdin".to_owned(),
+                ));
+            }
+            let settings = reg.set_remote_settings(&RemoteSettings {
+                url,
+                auth,
+                username,
+                secret_env: password_env.or(token_env),
+                production_alias,
+                staging_alias,
+            })?;
+            if password_stdin || token_stdin {
+                let mut secret = String::new();
+                io::stdin().read_line(&mut secret)?;
+                let secret = secret.trim_end_matches(['\r', '\n']);
+                if secret.is_empty() {
+                    return Err(Failure::Other(
+                        EXIT_USAGE,
+                        "stdin gave an empty secret".to_owned(),
+                    ));
+                }
+                modelops_sync::secrets::store_secret(&settings, secret)?;
+            }
+            out.emit(&settings, |w, s| {
+                writeln!(
+                    w,
+                    "Team server: {} (authentication: {})",
+                    s.url,
+                    s.auth.as_str()
+                )?;
+                writeln!(
+                    w,
+                    "Aliases: production = {}, staging = {}",
+                    s.production_alias, s.staging_alias
+                )
+            })?;
+        }
+        RemoteCommand::Show => {
+            let status = reg.remote_status()?;
+            let secret = status
+                .settings
+                .as_ref()
+                .map(modelops_sync::secrets::secret_source);
+            out.emit(&status, |w, s| {
+                output::remote_status(w, s, secret.as_deref())
+            })?;
+        }
+        RemoteCommand::Test => {
+            let settings = reg
+                .remote_settings()?
+                .ok_or(RegistryError::RemoteNotConfigured)?;
+            let report = modelops_sync::test_connection(&settings, None, &Default::default())?;
+            out.emit(&report, |w, r| {
+                writeln!(
+                    w,
+                    "{}: MLflow {}, {}{} registered model{} visible",
+                    r.server,
+                    r.mlflow_version,
+                    r.registered_models,
+                    if r.more { "+" } else { "" },
+                    if r.registered_models == 1 && !r.more {
+                        ""
+                    } else {
+                        "s"
+                    }
+                )
+            })?;
+        }
+        RemoteCommand::Clear => {
+            if let Some(settings) = reg.remote_settings()? {
+                modelops_sync::secrets::forget_secret(&settings);
+            }
+            reg.clear_remote_settings()?;
+            out.emit(&"Team server forgotten.", |w, m| writeln!(w, "{m}"))?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn sync(reg: &Registry, out: &mut Out) -> Result<i32, Failure> {
+    let report = modelops_sync::sync(reg, &Default::default())?;
+    out.emit(&report, |w, r| output::sync_report(w, r))?;
+    if report.conflicts.is_empty() {
+        Ok(EXIT_OK)
+    } else {
+        for c in &report.conflicts {
+            eprintln!("conflict: {}", c.line());
+        }
+        Ok(EXIT_REFUSED)
+    }
 }
 
 #[cfg(test)]

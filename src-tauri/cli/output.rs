@@ -144,6 +144,10 @@ fn event_sentence(e: &Event) -> String {
             Some(v) => format!("Registered version {v}"),
             None => "Registered".to_owned(),
         },
+        EventAction::Synced => match detail {
+            Some(d) => format!("Seen on the team server: {d}"),
+            None => "Seen on the team server".to_owned(),
+        },
         EventAction::Promoted => format!(
             "Promoted {} → {}",
             status_or_q(e.from_status),
@@ -885,6 +889,80 @@ pub fn restored(w: &mut dyn Write, r: &modelops_core::backup::RestoreResult) -> 
     }
     if let Some(moved) = &r.moved_aside {
         writeln!(w, "The damaged registry was moved to {moved}.")?;
+    }
+    Ok(())
+}
+
+pub fn remote_status(
+    w: &mut dyn Write,
+    s: &modelops_core::remote::RemoteStatus,
+    secret: Option<&str>,
+) -> io::Result<()> {
+    let Some(settings) = &s.settings else {
+        return writeln!(w, "No team server is set (modelops remote set URL).");
+    };
+    writeln!(w, "Team server: {}", settings.url)?;
+    writeln!(
+        w,
+        "Authentication: {}{}",
+        settings.auth.as_str(),
+        settings
+            .username
+            .as_ref()
+            .map(|u| format!(" as {u}"))
+            .unwrap_or_default()
+    )?;
+    if let Some(secret) = secret {
+        writeln!(w, "Credentials from: {secret}")?;
+    }
+    writeln!(
+        w,
+        "Aliases: production = {}, staging = {}",
+        settings.production_alias, settings.staging_alias
+    )?;
+    writeln!(w, "Shared models: {}", s.shared_models)?;
+    writeln!(
+        w,
+        "Last sync: {}",
+        s.last_sync
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_else(|| "never".to_owned())
+    )?;
+    writeln!(
+        w,
+        "{} change{} waiting",
+        s.waiting,
+        if s.waiting == 1 { "" } else { "s" }
+    )?;
+    if let Some(e) = &s.last_error {
+        writeln!(w, "Last push failed: {e}")?;
+    }
+    for c in &s.conflicts {
+        writeln!(w, "Conflict: {}", c.line())?;
+    }
+    Ok(())
+}
+
+pub fn sync_report(w: &mut dyn Write, r: &modelops_core::remote::SyncReport) -> io::Result<()> {
+    writeln!(
+        w,
+        "Synced with {}: {} registered models there; {} new model{}, {} new version{}, {} change{} taken in; \
+         {} change{} pushed, {} waiting ({} requests).",
+        r.server,
+        r.remote_models,
+        r.new_models,
+        if r.new_models == 1 { "" } else { "s" },
+        r.new_versions,
+        if r.new_versions == 1 { "" } else { "s" },
+        r.changes_applied,
+        if r.changes_applied == 1 { "" } else { "s" },
+        r.pushed,
+        if r.pushed == 1 { "" } else { "s" },
+        r.waiting,
+        r.requests
+    )?;
+    for s in &r.skipped {
+        writeln!(w, "Not taken in: {s}")?;
     }
     Ok(())
 }

@@ -11,9 +11,11 @@ mod gates;
 mod import;
 mod models;
 mod names;
+mod remote;
 mod tasks;
 
 pub use names::COMMANDS;
+pub use remote::start_background_sync;
 
 use modelops_core::{ErrorCode, Registry};
 use tauri::ipc::Invoke;
@@ -64,6 +66,15 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         backups::open_backups_folder,
         about::get_about,
         tasks::cancel_task,
+        remote::get_remote_status,
+        remote::save_remote_settings,
+        remote::clear_remote_settings,
+        remote::test_remote_connection,
+        remote::sync_now,
+        remote::share_model,
+        remote::resolve_conflict,
+        remote::get_remote_link,
+        remote::open_in_mlflow,
     ]
 }
 

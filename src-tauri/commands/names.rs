@@ -46,4 +46,13 @@ pub const COMMANDS: &[&str] = &[
     "open_backups_folder",
     "get_about",
     "cancel_task",
+    "get_remote_status",
+    "save_remote_settings",
+    "clear_remote_settings",
+    "test_remote_connection",
+    "sync_now",
+    "share_model",
+    "resolve_conflict",
+    "get_remote_link",
+    "open_in_mlflow",
 ];

@@ -407,6 +407,7 @@ impl Registry {
             let state = load_state(tx, model_id)?;
             check_expected(model_id, &state, expected)?;
             lifecycle::ensure_active(model_id, state.status, "test")?;
+            ensure_metrics_known(tx, model_id, state.version_id, &state.version)?;
             Ok((state.version_id, recorded_artifact(tx, state.version_id)?))
         })?;
         let probe = probe_artifact(recorded);
@@ -502,4 +503,30 @@ impl Registry {
             load_test_run(tx, run_id)
         })
     }
+}
+
+/// A version taken in from a team server whose run logged none of our metric names has placeholder values
+/// (schema 10): testing them would pass or fail on numbers nobody measured, so its tests can't run.
+fn ensure_metrics_known(
+    conn: &rusqlite::Connection,
+    model_id: &str,
+    version_id: i64,
+    version: &str,
+) -> Result<()> {
+    let known: bool = conn
+        .query_row(
+            "SELECT metrics_known FROM remote_versions WHERE version_id = ?1",
+            [version_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(true);
+    if known {
+        return Ok(());
+    }
+    Err(RegistryError::InvalidInput(format!(
+        "Can't test {model_id} {version}: its metrics are unknown (its MLflow run logged none of accuracy, \
+         latency_ms, throughput_rps, uptime_pct, ai_confidence, error_rate). Log them in the run, or register \
+         a version with metrics."
+    )))
 }

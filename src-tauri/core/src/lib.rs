@@ -36,6 +36,7 @@ pub mod opening;
 pub mod query;
 pub mod register;
 pub mod registry;
+pub mod remote;
 pub mod rows;
 mod seed;
 pub mod timeline;

@@ -190,7 +190,8 @@ pub const EVENT_SELECT: &str =
     FROM events e";
 
 /// Actions that put a version into an environment (staging or production).
-pub const DEPLOYING_ACTIONS: &str = "('promoted', 'deployed', 'rolled_back')";
+/// 'synced': a production or staging move seen on the team server is a deployment too (schema 10).
+pub const DEPLOYING_ACTIONS: &str = "('promoted', 'deployed', 'rolled_back', 'synced')";
 
 /// Every version of a model, newest first, with where and when each was deployed.
 pub fn load_versions(conn: &Connection, model_id: &str) -> Result<Vec<VersionInfo>> {

@@ -39,6 +39,24 @@ pub enum ErrorCode {
     Io,
     /// The user cancelled a long task (export, import, hashing an artifact); nothing was written or changed.
     Cancelled,
+    /// No team server is configured (`modelops remote set`, or Team registry in the app).
+    RemoteNotConfigured,
+    /// The team server could not be reached: connection refused, no route, name not found.
+    RemoteUnreachable,
+    /// The team server did not answer in time.
+    RemoteTimeout,
+    /// The TLS handshake with the team server failed (certificate, protocol).
+    RemoteTls,
+    /// The team server refused the credentials (HTTP 401).
+    RemoteUnauthorized,
+    /// The credentials are valid but lack the permission (HTTP 403).
+    RemoteForbidden,
+    /// The address answers, but not as an MLflow tracking server (HTTP 404, not JSON, another API).
+    RemoteNotMlflow,
+    /// The MLflow server failed the request (HTTP 5xx after retries, or an MLflow error code).
+    RemoteFailed,
+    /// No OS keyring (Secret Service) to keep the password or token: use an environment variable.
+    KeyringUnavailable,
     /// Anything else; the message carries the cause.
     Internal,
 }

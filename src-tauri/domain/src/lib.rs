@@ -20,6 +20,7 @@ pub mod input;
 pub mod lifecycle;
 pub mod metrics;
 pub mod recovery;
+pub mod remote;
 pub mod stats;
 pub mod task;
 pub mod types;

@@ -229,10 +229,13 @@ pub enum EventAction {
     AbTestAborted,
     /// The demo models were removed; recorded with model id '' because it concerns the whole registry.
     DemoDataCleared,
+    /// A change seen on the team's MLflow server at a pull (MLflow keeps no history of its aliases, so this
+    /// is the only record of when it was seen); the detail names the server and what changed.
+    Synced,
 }
 
 impl EventAction {
-    pub const ALL: [EventAction; 12] = [
+    pub const ALL: [EventAction; 13] = [
         EventAction::Registered,
         EventAction::Promoted,
         EventAction::Deployed,
@@ -245,6 +248,7 @@ impl EventAction {
         EventAction::AbTestConcluded,
         EventAction::AbTestAborted,
         EventAction::DemoDataCleared,
+        EventAction::Synced,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -261,6 +265,7 @@ impl EventAction {
             EventAction::AbTestConcluded => "ab_test_concluded",
             EventAction::AbTestAborted => "ab_test_aborted",
             EventAction::DemoDataCleared => "demo_data_cleared",
+            EventAction::Synced => "synced",
         }
     }
 

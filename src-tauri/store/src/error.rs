@@ -94,6 +94,15 @@ pub enum RegistryError {
 
     #[error("CSV error: {0}")]
     Csv(#[from] csv::Error),
+
+    #[error(
+        "No team server is set. Set one in Team registry (or `modelops remote set URL`) to share and sync models."
+    )]
+    RemoteNotConfigured,
+
+    /// A bug or a state the code did not expect; the message says what.
+    #[error("Internal error: {0}")]
+    Internal(String),
 }
 
 impl RegistryError {
@@ -132,7 +141,8 @@ impl RegistryError {
             | RegistryError::Sqlite(_)
             | RegistryError::Migration(_) => ErrorCode::Internal,
             RegistryError::Csv(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => ErrorCode::Io,
-            RegistryError::Csv(_) => ErrorCode::Internal,
+            RegistryError::Csv(_) | RegistryError::Internal(_) => ErrorCode::Internal,
+            RegistryError::RemoteNotConfigured => ErrorCode::RemoteNotConfigured,
         }
     }
 

@@ -43,4 +43,13 @@ export type Command =
   | "restore_backup"
   | "open_backups_folder"
   | "get_about"
-  | "cancel_task";
+  | "cancel_task"
+  | "get_remote_status"
+  | "save_remote_settings"
+  | "clear_remote_settings"
+  | "test_remote_connection"
+  | "sync_now"
+  | "share_model"
+  | "resolve_conflict"
+  | "get_remote_link"
+  | "open_in_mlflow";

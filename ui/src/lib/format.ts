@@ -122,6 +122,8 @@ export function eventSentence(e: Event): string {
       return e.detail ? `Aborted A/B test: ${e.detail}` : "Aborted A/B test";
     case "demo_data_cleared":
       return e.detail ? `Cleared the demo data: ${e.detail}` : "Cleared the demo data";
+    case "synced":
+      return e.detail ? `Seen on the team server: ${e.detail}` : "Seen on the team server";
   }
 }
 
@@ -134,7 +136,8 @@ export function sentenceShowsDetail(e: Event): boolean {
     e.action === "ab_results_imported" ||
     e.action === "ab_test_concluded" ||
     e.action === "ab_test_aborted" ||
-    e.action === "demo_data_cleared"
+    e.action === "demo_data_cleared" ||
+    e.action === "synced"
   );
 }
 
@@ -186,6 +189,7 @@ export const EVENT_ACTION_LABEL: Record<EventAction, string> = {
   ab_test_concluded: "A/B test concluded",
   ab_test_aborted: "A/B test aborted",
   demo_data_cleared: "Demo data cleared",
+  synced: "Seen on team server",
 };
 
 /** Where a version went and when: "staging Nov 3 · production Nov 5 (rollback)"; "" when never deployed. */

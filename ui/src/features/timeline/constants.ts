@@ -22,5 +22,6 @@ export const EVENT_ACTIONS: readonly EventAction[] = [
   "ab_test_concluded",
   "ab_test_aborted",
   "archived",
+  "synced",
   "demo_data_cleared",
 ];

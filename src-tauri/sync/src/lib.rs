@@ -1,0 +1,160 @@
+//! ModelOps as a local-first client of a team's MLflow tracking server (docs/adr/0019-mlflow-sync.md).
+//!
+//! A sync pulls (every registered model and version, through every page; the runs' metrics of the versions
+//! new here) and then pushes the outbox (the local changes to shared models, in order per model). The
+//! registry side — what is shared, the outbox, conflicts, applying a pull — is `modelops_core::remote`;
+//! this crate is the HTTP side and the keyring, and it sits above the core: app and CLI → sync → core.
+//!
+//! The HTTP client lives here only: the page never talks to the network, and nothing here listens.
+
+mod client;
+mod error;
+mod pull;
+mod push;
+pub mod secrets;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use chrono::Utc;
+use modelops_core::remote::{ConnectionReport, RemoteSettings, SyncReport};
+use modelops_core::Registry;
+
+pub use client::ClientOptions;
+pub use error::{Result, SyncError};
+
+/// How far a sync is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Registered models read so far.
+    Models(u64),
+    /// Model versions read so far.
+    Versions(u64),
+    /// Runs read for the metrics of new versions.
+    Runs { done: u64, total: u64 },
+    /// Taking in what was read (one transaction).
+    Applying,
+    /// Local changes sent.
+    Pushed { done: u64, total: u64 },
+}
+
+/// Knobs of one sync. The defaults suit a real server; tests shrink the pages to cross them.
+pub struct SyncOptions {
+    pub client: ClientOptions,
+    /// Registered models per page (MLflow allows up to 1000).
+    pub models_page: u32,
+    /// Model versions per page.
+    pub versions_page: u32,
+    /// Requests in flight at once (run searches, models pushed side by side; each model's order is kept).
+    pub parallel: usize,
+    pub cancel: Arc<AtomicBool>,
+    pub progress: Option<Box<dyn Fn(Progress) + Send + Sync>>,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            client: ClientOptions::default(),
+            models_page: 1000,
+            versions_page: 10_000,
+            parallel: 8,
+            cancel: Arc::new(AtomicBool::new(false)),
+            progress: None,
+        }
+    }
+}
+
+impl SyncOptions {
+    pub(crate) fn check(&self) -> Result<()> {
+        if self.cancel.load(Ordering::Relaxed) {
+            Err(SyncError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn report(&self, p: Progress) {
+        if let Some(f) = &self.progress {
+            f(p);
+        }
+    }
+}
+
+fn client_for(settings: &RemoteSettings, opts: &ClientOptions) -> Result<client::Client> {
+    client::Client::new(&settings.url, secrets::auth_for(settings)?, opts.clone())
+}
+
+/// The sync's own runtime: HTTP is async (parallel requests), the registry calls are blocking, and neither
+/// runs on the app's async threads — callers run this on a blocking thread.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            SyncError::Registry(modelops_core::RegistryError::Internal(format!(
+                "no async runtime: {e}"
+            )))
+        })
+}
+
+/// Asks the server what it is: its MLflow version and how many registered models this user sees. With
+/// `secret`, that password or token is tried (the settings dialog tests before saving); without, the saved
+/// one (keyring or environment variable).
+pub fn test_connection(
+    settings: &RemoteSettings,
+    secret: Option<&str>,
+    opts: &ClientOptions,
+) -> Result<ConnectionReport> {
+    let auth = match secret {
+        Some(s) => secrets::auth_with(settings, s.to_owned()),
+        None => secrets::auth_for(settings)?,
+    };
+    let client = client::Client::new(&settings.url, auth, opts.clone())?;
+    runtime()?.block_on(async {
+        let (models, next) = client.registered_models_page(1000, None).await?;
+        let version = client.version().await?;
+        Ok(ConnectionReport {
+            server: settings.url.clone(),
+            mlflow_version: version.unwrap_or_else(|| "unknown".to_owned()),
+            registered_models: models.len() as u32,
+            more: next.is_some(),
+        })
+    })
+}
+
+/// Pulls, then pushes, with the registry's configured server. Conflicts are not errors: they are in the
+/// report, and the models concerned wait for the user. An error (unreachable, refused) leaves the outbox as
+/// it was, minus what was already sent.
+pub fn sync(reg: &Registry, opts: &SyncOptions) -> Result<SyncReport> {
+    let settings = reg
+        .remote_settings()?
+        .ok_or(modelops_core::RegistryError::RemoteNotConfigured)?;
+    let client = client_for(&settings, &opts.client)?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        let known = reg.known_remote_versions(&settings.url)?;
+        let models = pull::read_server(&client, &settings, &known, opts).await?;
+        opts.check()?;
+        opts.report(Progress::Applying);
+        let applied = reg.apply_pull(&settings, &models, Utc::now())?;
+        let pushed = push::Pusher::new(&client, reg, &settings, opts)
+            .push()
+            .await?;
+        reg.mark_synced(Utc::now())?;
+        let status = reg.remote_status()?;
+        let mut conflicts = applied.conflicts;
+        conflicts.extend(pushed.conflicts);
+        Ok(SyncReport {
+            server: settings.url.clone(),
+            remote_models: models.len() as u32,
+            new_models: applied.new_models,
+            new_versions: applied.new_versions,
+            changes_applied: applied.changes_applied,
+            pushed: pushed.sent,
+            waiting: status.waiting,
+            conflicts,
+            skipped: applied.skipped,
+            requests: client.requests(),
+        })
+    })
+}
