@@ -22,7 +22,9 @@ pub const MODEL_SELECT: &str = "
                  WHERE d.model_id = m.id AND d.status = m.status AND d.version <> v.version
                  ORDER BY d.last_event_id DESC LIMIT 1)
            END,
-           lt.passed, lt.total, v.is_demo OR m.is_demo
+           lt.passed, lt.total, v.is_demo OR m.is_demo,
+           (SELECT r.server FROM remote_models r WHERE r.model_id = m.id),
+           coalesce((SELECT rv.metrics_known FROM remote_versions rv WHERE rv.version_id = v.id), 1)
     FROM models m
     JOIN model_versions v ON v.id = m.current_version_id
     LEFT JOIN test_runs lt ON lt.id = (SELECT max(id) FROM test_runs WHERE version_id = v.id)";
@@ -62,6 +64,8 @@ pub fn model_from_row(r: &Row<'_>) -> rusqlite::Result<Model> {
         previous_version: r.get(14)?,
         last_test,
         is_demo: r.get(17)?,
+        team_server: r.get(18)?,
+        metrics_known: r.get(19)?,
     })
 }
 
@@ -219,8 +223,10 @@ pub fn load_versions(conn: &Connection, model_id: &str) -> Result<Vec<VersionInf
     let mut stmt = conn.prepare_cached(
         "SELECT v.version, v.accuracy, v.latency_ms, v.throughput_rps, v.uptime_pct, v.ai_confidence,
                 v.error_rate, v.size_bytes, v.created_at, v.id = m.current_version_id, v.is_demo, v.framework,
-                v.artifact_path, v.artifact_size, v.artifact_sha256, v.notes, v.tags_json
+                v.artifact_path, v.artifact_size, v.artifact_sha256, v.notes, v.tags_json,
+                coalesce(rv.metrics_known, 1)
          FROM model_versions v JOIN models m ON m.id = v.model_id
+         LEFT JOIN remote_versions rv ON rv.version_id = v.id
          WHERE v.model_id = ?1 ORDER BY v.seq DESC",
     )?;
     let rows = stmt.query_map([model_id], |r| {
@@ -254,6 +260,7 @@ pub fn load_versions(conn: &Connection, model_id: &str) -> Result<Vec<VersionInf
             framework: r.get(11)?,
             artifact,
             notes: r.get(15)?,
+            metrics_known: r.get(17)?,
             tags: tags
                 .into_iter()
                 .map(|(key, value)| Tag { key, value })

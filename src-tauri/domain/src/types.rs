@@ -92,6 +92,11 @@ pub struct Model {
     pub last_test: Option<TestSummary>,
     /// True for the demo data seeded on first start: its metrics are illustrative, not measured.
     pub is_demo: bool,
+    /// The team's MLflow server the model belongs to (docs/adr/0019-mlflow-sync.md); None: local only.
+    pub team_server: Option<String>,
+    /// False when the current version came from a team server whose run logged none of ModelOps' metrics:
+    /// the metric fields are then placeholders, shown as "—".
+    pub metrics_known: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -179,6 +184,8 @@ pub struct VersionInfo {
     pub framework: String,
     pub artifact: Option<Artifact>,
     pub notes: Option<String>,
+    /// False for a version from a team server without ModelOps' metrics in its run (see `Model`).
+    pub metrics_known: bool,
     pub tags: Vec<Tag>,
     /// Where and when this version was deployed (promotions, deployments and rollbacks to it), oldest first.
     pub deployments: Vec<Deployment>,

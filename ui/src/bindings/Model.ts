@@ -45,4 +45,13 @@ lastTest: TestSummary | null,
 /**
  * True for the demo data seeded on first start: its metrics are illustrative, not measured.
  */
-isDemo: boolean, };
+isDemo: boolean, 
+/**
+ * The team's MLflow server the model belongs to (docs/adr/0019-mlflow-sync.md); None: local only.
+ */
+teamServer: string | null, 
+/**
+ * False when the current version came from a team server whose run logged none of ModelOps' metrics:
+ * the metric fields are then placeholders, shown as "—".
+ */
+metricsKnown: boolean, };

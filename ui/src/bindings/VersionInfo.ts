@@ -6,7 +6,11 @@ import type { Tag } from "./Tag";
 /**
  * One registered version of a model with its own metrics.
  */
-export type VersionInfo = { version: string, accuracy: number, latency: number, throughput: number, uptime: number, aiConfidence: number, errorRate: number, size: string, sizeBytes: number, createdAt: string, isCurrent: boolean, isDemo: boolean, framework: string, artifact: Artifact | null, notes: string | null, tags: Array<Tag>, 
+export type VersionInfo = { version: string, accuracy: number, latency: number, throughput: number, uptime: number, aiConfidence: number, errorRate: number, size: string, sizeBytes: number, createdAt: string, isCurrent: boolean, isDemo: boolean, framework: string, artifact: Artifact | null, notes: string | null, 
+/**
+ * False for a version from a team server without ModelOps' metrics in its run (see `Model`).
+ */
+metricsKnown: boolean, tags: Array<Tag>, 
 /**
  * Where and when this version was deployed (promotions, deployments and rollbacks to it), oldest first.
  */
