@@ -16,8 +16,14 @@ use modelops_sync::{ClientOptions, SyncOptions};
 
 pub const ADMIN: (&str, &str) = ("admin", "Adm1n-test-pass");
 
+/// The checkout: the folder of the workspace's Cargo.lock (this file is also included by the root package's
+/// tests).
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .find(|d| d.join("Cargo.lock").exists())
+        .unwrap_or_else(|| Path::new("."))
+        .to_path_buf()
 }
 
 fn venv_bin(name: &str) -> PathBuf {
