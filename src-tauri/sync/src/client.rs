@@ -184,6 +184,8 @@ pub const DOES_NOT_EXIST: &str = "RESOURCE_DOES_NOT_EXIST";
 
 impl Client {
     pub fn new(base: &str, auth: Auth, opts: ClientOptions) -> Result<Client> {
+        // Once per process; a second install (another client) is refused, and that is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(opts.timeout)
             .connect_timeout(opts.connect_timeout)
