@@ -14,7 +14,7 @@ import {
   registryStatus,
   statusWithProblem,
 } from "../../test/fixtures";
-import { mockBackend, renderApp } from "../../test/render";
+import { mockBackend, renderApp, taskArgs } from "../../test/render";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 const CHOSEN = "/home/ana/Desktop/registry-copy.sqlite3";
@@ -174,7 +174,7 @@ describe("recovery screen", () => {
 
     await user.click(within(dialog).getByRole("button", { name: "Restore backup" }));
     expect(await screen.findByRole("table", { name: "Models" })).toBeInTheDocument();
-    expect(backend.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: dailyBackup.path } }]);
+    expect(backend.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: dailyBackup.path }, ...taskArgs }]);
     expect(within(toasts()).getByText(`Restored from ${dailyBackup.fileName} (4 models).`)).toBeInTheDocument();
     expect(within(toasts()).getByText(`The damaged file was moved to ${MOVED_ASIDE}.`)).toBeInTheDocument();
   });
@@ -189,7 +189,7 @@ describe("recovery screen", () => {
       {
         options: {
           title: "Choose a registry backup",
-          filters: [{ name: "ModelOps registry", extensions: ["sqlite3", "sqlite", "db"] }],
+          filters: [{ name: "ModelOps registry", extensions: ["zst", "sqlite3", "sqlite", "db"] }],
           multiple: false,
           directory: false,
           defaultPath: BACKUPS_DIR,
@@ -200,7 +200,7 @@ describe("recovery screen", () => {
     expect(backend.callsOf("restore_backup")).toHaveLength(0);
 
     await user.click(within(dialog).getByRole("button", { name: "Restore backup" }));
-    await waitFor(() => expect(backend.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: CHOSEN } }]));
+    await waitFor(() => expect(backend.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: CHOSEN }, ...taskArgs }]));
     expect(await screen.findByRole("table", { name: "Models" })).toBeInTheDocument();
     expect(within(toasts()).getByText("Restored from registry-copy.sqlite3 (4 models).")).toBeInTheDocument();
   });
