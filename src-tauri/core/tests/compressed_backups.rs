@@ -368,3 +368,32 @@ fn a_restore_over_a_damaged_registry_cancelled_mid_copy_leaves_it_where_it_was()
     assert!(result.moved_aside.is_some());
     assert_eq!(content_digest(&target), content_digest(&path));
 }
+
+/// A backup that a crash interrupted leaves its plain copy (as large as the registry) in the folder; the next
+/// backup removes it, but not the files of a backup that may be running now in another process.
+#[test]
+fn the_next_backup_removes_what_a_crashed_one_left_behind() {
+    let (_dir, path, reg) = file_registry();
+    let dir = backup::backups_dir(&path);
+    std::fs::create_dir_all(&dir).unwrap();
+    let crashed = dir.join(".registry-20200101T000000.000Z-daily.sqlite3.zst.copy");
+    let crashed_partial = dir.join(".registry-20200101T000000.000Z-daily.sqlite3.zst.partial");
+    let running = dir.join(".registry-20991231T000000.000Z-manual.sqlite3.zst.copy");
+    let not_ours = dir.join(".notes.copy");
+    for f in [&crashed, &crashed_partial, &running, &not_ours] {
+        std::fs::write(f, b"x").unwrap();
+    }
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    for f in [&crashed, &crashed_partial, &not_ours] {
+        std::fs::File::options()
+            .write(true)
+            .open(f)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+    }
+    reg.backup_now(now()).unwrap();
+    assert!(!crashed.exists() && !crashed_partial.exists());
+    assert!(running.exists(), "a younger one may be another process's");
+    assert!(not_ours.exists(), "only our own files");
+}

@@ -109,6 +109,7 @@ pub fn snapshot(
     now: DateTime<Utc>,
 ) -> Result<Snapshot> {
     crate::file::create_private_dir(dir)?;
+    sweep_leftovers(dir);
     // The file name carries milliseconds: so does the time reported.
     let mut stamp = chrono::SubsecRound::trunc_subsecs(now, 3);
     let snapshot = loop {
@@ -149,6 +150,39 @@ pub fn snapshot(
     dest.pragma_update(None, "journal_mode", "DELETE")?;
     dest.close().map_err(|(_, e)| e)?;
     Ok(snapshot)
+}
+
+/// How old a half-made backup's file must be before `sweep_leftovers` takes it for a crash's: a backup that is
+/// running now, in this process or another (the app and the CLI share the folder), is far younger.
+const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the temporary files of backups that a crash interrupted: the plain copy is as large as the
+/// registry, and nothing else would ever remove it. Best effort.
+fn sweep_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let half_made = name.starts_with(&format!(".{PREFIX}"))
+            && [".copy", ".copy-journal", ".partial"]
+                .iter()
+                .any(|end| name.ends_with(end));
+        let stale = || {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > LEFTOVER_AGE)
+        };
+        if half_made && stale() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 impl Snapshot {
