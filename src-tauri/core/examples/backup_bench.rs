@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 use modelops_core::backup::{self, BackupReason};
-use modelops_core::task::{CancelToken, Task, TaskProgress};
+use modelops_core::task::{CancelToken, Task, TaskPhase, TaskProgress};
 use modelops_core::Registry;
 
 fn main() -> ExitCode {
@@ -111,16 +111,23 @@ fn plain_backup(dir: &Path) -> Run {
 fn restore(dir: &Path, file: &Path) -> Run {
     let reg = Registry::open(&registry(dir))?;
     let started = Instant::now();
-    // Where the time goes: each phase's start, on stderr.
+    // Where the time goes, on stderr: each phase's start and end, and for the copy its last step before the
+    // commit (what follows is the wait for the safety backup and the commit's fsync).
     let last = std::cell::Cell::new(None);
+    let before_commit = std::cell::Cell::new(0.0);
     let sink = |p: TaskProgress| {
+        let t = started.elapsed().as_secs_f64();
         if last.get() != Some(p.phase) {
             last.set(Some(p.phase));
-            eprintln!(
-                "  {:>6.2} s  {:?}",
-                started.elapsed().as_secs_f64(),
-                p.phase
-            );
+            eprintln!("  {t:>6.2} s  {:?} starts", p.phase);
+        }
+        if p.done == p.total {
+            if p.phase == TaskPhase::Restoring {
+                eprintln!("  {:>6.2} s  last step of the copy", before_commit.get());
+            }
+            eprintln!("  {t:>6.2} s  {:?} done", p.phase);
+        } else {
+            before_commit.set(t);
         }
     };
     let task = Task::new(&sink, CancelToken::new());
