@@ -223,9 +223,10 @@ fn compress(from: &Path, to: &Path, task: &Task<'_>) -> Result<()> {
     let write_err = |e| RegistryError::io(format!("Can't write {}", to.display()), e);
     let mut input = std::fs::File::open(from).map_err(read_err)?;
     let len = input.metadata().map_err(read_err)?.len();
+    // Not `truncate`: the file was just created empty, and on ext4 closing a truncated-then-rewritten file
+    // starts its writeback at once (the replace-via-truncate heuristic), which a restore would wait for.
     let out = std::fs::OpenOptions::new()
         .write(true)
-        .truncate(true)
         .open(to)
         .map_err(write_err)?;
     let mut encoder = zstd::stream::write::Encoder::new(out, ZSTD_LEVEL).map_err(write_err)?;
@@ -582,9 +583,9 @@ fn decompress(from: &Path, to: &Path, compressed_len: u64, task: &Task<'_>) -> R
         failed: &failed,
     };
     let mut decoder = zstd::stream::read::Decoder::new(input).map_err(read_err)?;
+    // Not `truncate`, as in `compress`: the file was just created empty.
     let mut out = std::fs::OpenOptions::new()
         .write(true)
-        .truncate(true)
         .open(to)
         .map_err(write_err)?;
     let meter = task.start(TaskPhase::Unpacking, compressed_len);
