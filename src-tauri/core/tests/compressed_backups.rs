@@ -266,13 +266,20 @@ fn a_restore_cancelled_in_any_phase_changes_nothing_and_leaves_no_file() {
         .unwrap();
     let before = content_digest(&path);
     let files_before = backup_files(&path);
+    // A plain copy of the same backup (an older build's format) goes through the same phases but the first.
+    let plain_dir = tempfile::tempdir().unwrap();
+    let plain = plain_dir.path().join("registry-plain.sqlite3");
+    std::fs::copy(plain_copy(&taken.path).1, &plain).unwrap();
+    let compressed = PathBuf::from(&taken.path);
     let cases = [
-        (TaskPhase::Unpacking, false),
-        (TaskPhase::Checking, false),
-        (TaskPhase::Restoring, false),
-        (TaskPhase::Restoring, true),
+        (TaskPhase::Unpacking, false, &compressed),
+        (TaskPhase::Checking, false, &compressed),
+        (TaskPhase::Checking, false, &plain),
+        (TaskPhase::Restoring, false, &compressed),
+        (TaskPhase::Restoring, true, &compressed),
+        (TaskPhase::Restoring, false, &plain),
     ];
-    for (phase, after_safety) in cases {
+    for (phase, after_safety, file) in cases {
         let mut at = CancelAt::new(phase);
         if after_safety {
             at.after_safety_in = Some(backup::backups_dir(&path));
@@ -280,7 +287,7 @@ fn a_restore_cancelled_in_any_phase_changes_nothing_and_leaves_no_file() {
         let sink = |p: TaskProgress| at.sink(p);
         let task = Task::new(&sink, at.token.clone()).every_step();
         let err = reg
-            .restore_from_with(Path::new(&taken.path), now(), &task)
+            .restore_from_with(file, now(), &task)
             .expect_err("cancelled");
         assert_eq!(err.code(), ErrorCode::Cancelled, "{phase:?}: {err}");
         assert!(err.to_string().contains("as it was"), "{err}");
@@ -396,4 +403,62 @@ fn the_next_backup_removes_what_a_crashed_one_left_behind() {
     assert!(!crashed.exists() && !crashed_partial.exists());
     assert!(running.exists(), "a younger one may be another process's");
     assert!(not_ours.exists(), "only our own files");
+}
+
+/// A compressed file whose bytes are whole but whose content the check refuses (another program's database,
+/// a registry from a newer ModelOps): refused after decompressing, before anything is copied.
+#[test]
+fn a_compressed_backup_the_check_refuses_is_never_swapped_in() {
+    let (dir, path, reg) = file_registry();
+    let taken = reg.backup_now(now()).unwrap();
+    reg.register_model(&new_model("Not in any backup")).unwrap();
+    let before = content_digest(&path);
+    let files_before = backup_files(&path);
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    // Compressed the way backups are, from a connection to each file.
+    let compress = |conn: &rusqlite::Connection| {
+        backup::write_backup(conn, &elsewhere, BackupReason::Manual, now())
+            .unwrap()
+            .path
+    };
+    let foreign = {
+        let conn = rusqlite::Connection::open(dir.path().join("foreign.db")).unwrap();
+        conn.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);")
+            .unwrap();
+        compress(&conn)
+    };
+    let newer = {
+        let (_tmp, plain) = plain_copy(&taken.path);
+        let conn = rusqlite::Connection::open(&plain).unwrap();
+        conn.pragma_update(None, "user_version", modelops_core::db::LATEST_SCHEMA + 1)
+            .unwrap();
+        compress(&conn)
+    };
+    for (file, code) in [
+        (&foreign, ErrorCode::CorruptDatabase),
+        (&newer, ErrorCode::SchemaTooNew),
+    ] {
+        let err = reg
+            .restore_from(Path::new(file), now())
+            .expect_err("refused");
+        assert_eq!(err.code(), code, "{file}: {err}");
+        assert_eq!(
+            content_digest(&path),
+            before,
+            "{file}: the registry changed"
+        );
+        assert_eq!(
+            backup_files(&path),
+            files_before,
+            "{file}: no safety backup"
+        );
+        assert!(leftovers_beside(&path)
+            .iter()
+            .all(|n| n != "registry.sqlite3.unpacking"));
+    }
+    assert!(reg.verify_audit().unwrap().ok);
+    // The registry still takes writes: the refused copy's transaction is gone.
+    reg.register_model(&new_model("After the refusals"))
+        .unwrap();
 }
