@@ -32,8 +32,8 @@ pub enum TaskPhase {
     /// Checking the backup before a restore (SQLite's integrity check, which says nothing of its progress):
     /// `0 of 1` until it is done.
     Checking,
-    /// Backing up the registry (before a restore replaces it); `done`/`total` are bytes of the uncompressed
-    /// copy being compressed.
+    /// Compressing a backup (`write_backup_with`); `done`/`total` are bytes of the uncompressed copy. A
+    /// restore's safety backup reports nothing: it runs on a thread of its own beside the restore's phases.
     BackingUp,
     /// Copying the backup's pages into the registry; `done`/`total` are bytes.
     Restoring,
@@ -194,7 +194,7 @@ fn cancelled_message(phase: TaskPhase) -> String {
         TaskPhase::Exporting => "Export cancelled; nothing was written.",
         TaskPhase::Importing => "Import cancelled; the registry is as it was.",
         TaskPhase::Hashing => "Cancelled while hashing the artifact; nothing was registered.",
-        // Only a restore backs up under a task that can be cancelled (its safety backup).
+        // A backup is only ever cancelled as a restore's safety backup, when the restore is.
         TaskPhase::Unpacking
         | TaskPhase::Checking
         | TaskPhase::BackingUp
