@@ -10,3 +10,5 @@ echo "== registry core (criterion)"
 bash scripts/bench-core.sh
 echo "== app over the real window"
 bash scripts/bench-app.sh
+echo "== backups and restores at 100 000 models"
+bash scripts/bench-backups.sh

@@ -11,7 +11,7 @@ use chrono::Utc;
 use modelops_core::backup::{BackupList, RestoreResult};
 use modelops_core::opening::{Current, Opened, RegistryHome};
 use modelops_core::recovery::{RegistryProblem, RegistryStatus};
-use modelops_core::task::CancelToken;
+use modelops_core::task::{CancelToken, Task};
 use modelops_core::{ErrorCode, Registry};
 
 use crate::error::IpcError;
@@ -98,11 +98,12 @@ impl AppState {
         Ok(self.status())
     }
 
-    /// Restores the backup at `from`: into the open registry, or in place of one that could not be opened.
-    pub fn restore(&self, from: &Path) -> Result<RestoreResult, IpcError> {
+    /// Restores the backup at `from`: into the open registry, or in place of one that could not be opened,
+    /// reporting to `task`, which can cancel it (changing nothing).
+    pub fn restore(&self, from: &Path, task: &Task<'_>) -> Result<RestoreResult, IpcError> {
         let home = self.home()?;
         let mut slot = self.write();
-        let restored = home.restore(current(&slot), from, Utc::now())?;
+        let restored = home.restore_with(current(&slot), from, Utc::now(), task)?;
         if let Some(opened) = restored.reopened {
             *slot = self::slot(opened);
             slot.as_ref().map_err(|(e, _)| e.clone())?;

@@ -663,7 +663,7 @@ fn a_damaged_registry_is_restored_from_a_backup_chosen_by_the_user() {
     std::fs::write(&bogus, "hello").unwrap();
     h.err(
         "restore_backup",
-        json!({ "request": { "path": bogus } }),
+        with_task(json!({ "request": { "path": bogus } })),
         "CORRUPT_DATABASE",
     );
     let status: Value = h.ok("get_registry_status", json!({}));
@@ -671,7 +671,7 @@ fn a_damaged_registry_is_restored_from_a_backup_chosen_by_the_user() {
 
     let restored: RestoreResult = h.ok(
         "restore_backup",
-        json!({ "request": { "path": taken.path } }),
+        with_task(json!({ "request": { "path": taken.path } })),
     );
     assert_eq!(restored.check.models, 5);
     assert!(restored.moved_aside.is_some());
@@ -703,9 +703,25 @@ fn back_up_now_keep_n_and_restore_into_the_open_registry() {
         .is_err());
     let list: BackupList = h.ok("list_backups", json!({}));
     assert_eq!((list.keep, list.backups.len()), (3, 1));
-    let restored: RestoreResult = h.ok(
+    // Cancelled before it starts, the restore changes nothing and takes no safety backup.
+    let args = with_task(json!({ "request": { "path": taken.path } }));
+    h.ok::<Value>("cancel_task", json!({ "taskId": args["taskId"] }));
+    let msg = h.err("restore_backup", args, "CANCELLED");
+    assert!(msg.contains("as it was"), "{msg}");
+    let details: ModelDetails = h.ok("get_model_details", model_ref("model-3"));
+    assert_eq!(details.model.status, Status::Staging, "still promoted");
+    let list: BackupList = h.ok("list_backups", json!({}));
+    assert_eq!(list.backups.len(), 1, "no safety backup");
+    // Like every long task, it needs its id and channel.
+    h.raw(
         "restore_backup",
         json!({ "request": { "path": taken.path } }),
+    )
+    .expect_err("no task id");
+
+    let restored: RestoreResult = h.ok(
+        "restore_backup",
+        with_task(json!({ "request": { "path": taken.path } })),
     );
     assert!(restored.safety_backup.is_some());
     let details: ModelDetails = h.ok("get_model_details", model_ref("model-3"));

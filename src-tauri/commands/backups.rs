@@ -5,7 +5,9 @@ use modelops_core::backup::{
     BackupInfo, BackupList, BackupSettings, BackupSettingsRequest, RestoreRequest, RestoreResult,
 };
 use modelops_core::recovery::RegistryStatus;
+use modelops_core::task::{Task, TaskProgress};
 use modelops_core::ErrorCode;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use super::{blocking, on_blocking_thread};
@@ -51,14 +53,29 @@ pub async fn save_backup_settings(
     blocking(&state, move |r| r.set_backup_keep(request.keep)).await
 }
 
-/// Restores the backup file the user chose (validated first; the current registry is backed up first).
+/// Restores the backup file the user chose (decompressed and validated first; the current registry is backed
+/// up first), reporting each step to `on_progress`; `cancel_task` with `task_id` stops it with the registry
+/// as it was. A long task like an export, but one that also works while the registry can't be opened.
 #[tauri::command]
 pub async fn restore_backup(
     state: State<'_, AppState>,
     request: RestoreRequest,
+    task_id: String,
+    on_progress: Channel<TaskProgress>,
 ) -> Result<RestoreResult, IpcError> {
     let state = state.inner().clone();
-    on_blocking_thread(move || state.restore(std::path::Path::new(&request.path))).await
+    let guard = state.tasks().begin(task_id)?;
+    on_blocking_thread(move || {
+        // A page that went away cannot receive progress; the restore goes on regardless.
+        let sink = |p: TaskProgress| {
+            let _ = on_progress.send(p);
+        };
+        let task = Task::new(&sink, guard.token());
+        let out = state.restore(std::path::Path::new(&request.path), &task);
+        drop(guard);
+        out
+    })
+    .await
 }
 
 /// Shows the backups folder in the system's file manager (created first if there is none yet).

@@ -9,6 +9,7 @@ use modelops_store::backup::{BackupInfo, BackupList, BackupSettings, RestoreResu
 
 use crate::error::Result;
 use crate::registry::Registry;
+use crate::task::Task;
 
 impl Registry {
     /// The backups beside this registry, newest first.
@@ -35,5 +36,16 @@ impl Registry {
     /// current content.
     pub fn restore_from(&self, from: &Path, now: DateTime<Utc>) -> Result<RestoreResult> {
         self.store().restore_from(from, now)
+    }
+
+    /// `restore_from`, reporting its progress to `task`, which can cancel it: a cancelled restore leaves
+    /// the registry as it was.
+    pub fn restore_from_with(
+        &self,
+        from: &Path,
+        now: DateTime<Utc>,
+        task: &Task<'_>,
+    ) -> Result<RestoreResult> {
+        self.store().restore_from_with(from, now, task)
     }
 }

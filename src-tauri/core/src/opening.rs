@@ -16,6 +16,7 @@ use modelops_store::Store;
 use crate::error::{RegistryError, Result};
 use crate::registry::Registry;
 use crate::seed;
+use crate::task::Task;
 
 /// The registry's file name inside the data folder.
 pub const REGISTRY_FILE: &str = "registry.sqlite3";
@@ -165,14 +166,26 @@ impl RegistryHome {
         from: &Path,
         now: DateTime<Utc>,
     ) -> Result<Restored> {
+        self.restore_with(current, from, now, &Task::none())
+    }
+
+    /// `restore`, reporting its progress to `task`, which can cancel it until the last step: a cancelled
+    /// restore changes nothing.
+    pub fn restore_with(
+        &self,
+        current: Current<'_>,
+        from: &Path,
+        now: DateTime<Utc>,
+        task: &Task<'_>,
+    ) -> Result<Restored> {
         match current {
             Current::Open(registry) => Ok(Restored {
-                result: registry.restore_from(from, now)?,
+                result: registry.restore_from_with(from, now, task)?,
                 reopened: None,
             }),
             Current::Failed(problem) => {
                 self.ensure_movable(problem, "restoring a backup over it")?;
-                let result = recovery::restore_damaged(&self.file, from, now)?;
+                let result = recovery::restore_damaged_with(&self.file, from, now, task)?;
                 Ok(Restored {
                     result,
                     reopened: Some(self.open()),

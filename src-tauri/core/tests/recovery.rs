@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use common::{content_digest, file_registry, new_model};
+use common::{content_digest, file_registry, new_model, plain_copy};
 use modelops_core::backup::{self, BackupReason};
 use modelops_core::db;
 use modelops_core::recovery::{self, ProblemKind};
@@ -177,7 +177,7 @@ fn a_restore_refuses_a_bad_backup_and_changes_nothing() {
         .unwrap();
     let newer = dir.path().join("newer.sqlite3");
     let taken = reg.backup_now(now()).unwrap();
-    std::fs::copy(&taken.path, &newer).unwrap();
+    std::fs::copy(plain_copy(&taken.path).1, &newer).unwrap();
     rusqlite::Connection::open(&newer)
         .unwrap()
         .pragma_update(None, "user_version", db::LATEST_SCHEMA + 1)
@@ -213,7 +213,7 @@ fn a_restore_refuses_a_bad_backup_and_changes_nothing() {
 fn restore_replaces_the_content_and_keeps_a_safety_backup_of_what_it_replaced() {
     let (_dir, path, reg) = file_registry();
     let taken = reg.backup_now(now()).unwrap();
-    let at_backup = content_digest(Path::new(&taken.path));
+    let at_backup = content_digest(&plain_copy(&taken.path).1);
     reg.register_model(&new_model("After the backup")).unwrap();
     let before_restore = content_digest(&path);
     let result = reg.restore_from(Path::new(&taken.path), now()).unwrap();
@@ -222,7 +222,7 @@ fn restore_replaces_the_content_and_keeps_a_safety_backup_of_what_it_replaced() 
     assert_eq!(content_digest(&path), at_backup);
     let safety = result.safety_backup.expect("safety backup");
     assert_eq!(safety.reason, BackupReason::PreRestore);
-    assert_eq!(content_digest(Path::new(&safety.path)), before_restore);
+    assert_eq!(content_digest(&plain_copy(&safety.path).1), before_restore);
     // Another connection to the same file (the CLI) sees the restored registry.
     let other = Registry::open(&path).unwrap();
     assert_eq!(other.list_models().unwrap().models.len(), 4);
@@ -249,10 +249,11 @@ fn an_older_registry_is_backed_up_before_it_is_migrated() {
         .filter(|b| b.reason == BackupReason::PreMigration)
         .collect();
     assert_eq!(pre.len(), 1, "{:?}", list.backups);
-    let conn = rusqlite::Connection::open(&pre[0].path).unwrap();
+    let (_tmp, plain) = plain_copy(&pre[0].path);
+    let conn = rusqlite::Connection::open(&plain).unwrap();
     assert_eq!(db::schema_version(&conn).unwrap(), 7);
     drop(conn);
-    assert_eq!(content_digest(Path::new(&pre[0].path)), before);
+    assert_eq!(content_digest(&plain), before);
     // Opening it again (already migrated) takes no further backup.
     drop(reg);
     let reg = Registry::open(&path).unwrap();
@@ -324,14 +325,22 @@ fn a_backup_is_a_complete_registry_this_build_validates() {
     let (_dir, path, reg) = file_registry();
     reg.register_model(&new_model("In the backup")).unwrap();
     let taken = reg.backup_now(now()).unwrap();
-    assert!(taken.size_bytes > 0);
-    let check = backup::validate(Path::new(&taken.path)).unwrap();
+    assert!(taken.compressed);
+    assert!(
+        taken.file_name.ends_with(".sqlite3.zst"),
+        "{}",
+        taken.file_name
+    );
+    assert_eq!(
+        taken.size_bytes,
+        std::fs::metadata(&taken.path).unwrap().len(),
+        "the size shown is the file's on disk"
+    );
+    let (_tmp, plain) = plain_copy(&taken.path);
+    let check = backup::validate(&plain).unwrap();
     assert_eq!(check.models, 5);
     assert_eq!(check.schema_version, db::LATEST_SCHEMA);
-    assert_eq!(
-        content_digest(Path::new(&taken.path)),
-        content_digest(&path)
-    );
+    assert_eq!(content_digest(&plain), content_digest(&path));
     // No half-written file is left beside it.
     let names: Vec<String> = std::fs::read_dir(backup::backups_dir(&path))
         .unwrap()
@@ -431,10 +440,11 @@ fn backups_taken_during_writes_are_consistent_snapshots() {
     writer.join().unwrap();
     let mut last = 0;
     for b in &taken {
-        let check = backup::validate(Path::new(&b.path)).unwrap();
+        let (_tmp, plain) = plain_copy(&b.path);
+        let check = backup::validate(&plain).unwrap();
         assert!(check.models >= last, "backups go back in time");
         last = check.models;
-        let copy = Registry::open(Path::new(&b.path)).unwrap();
+        let copy = Registry::open(&plain).unwrap();
         assert!(copy.verify_audit().unwrap().ok, "{}", b.file_name);
     }
     assert!(taken.len() >= 3);

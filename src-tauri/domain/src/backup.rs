@@ -57,8 +57,12 @@ pub struct BackupInfo {
     pub path: String,
     pub created_at: DateTime<Utc>,
     pub reason: BackupReason,
+    /// The file's size on disk (compressed, for a `.sqlite3.zst` backup).
     #[ts(type = "number")]
     pub size_bytes: u64,
+    /// Whether the file is zstd-compressed (`.sqlite3.zst`); backups made before issue 17 are plain SQLite
+    /// files (`.sqlite3`) and restore all the same.
+    pub compressed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

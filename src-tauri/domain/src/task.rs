@@ -26,9 +26,21 @@ pub enum TaskPhase {
     Importing,
     /// Reading an artifact to hash it; `done`/`total` are bytes.
     Hashing,
+    /// Decompressing a backup into a temporary file before a restore; `done`/`total` are bytes of the
+    /// compressed file.
+    Unpacking,
+    /// Checking the backup before a restore (SQLite's integrity check, which says nothing of its progress):
+    /// `0 of 1` until it is done.
+    Checking,
+    /// Compressing a backup (`write_backup_with`); `done`/`total` are bytes of the uncompressed copy. A
+    /// restore's safety backup reports nothing: it runs on a thread of its own beside the restore's phases.
+    BackingUp,
+    /// Copying the backup's pages into the registry; `done`/`total` are bytes.
+    Restoring,
 }
 
-/// One progress report. `done` never decreases and the last report of a finished task has `done == total`.
+/// One progress report. Within a phase `done` never decreases, and the last report of a finished phase has
+/// `done == total`; a task of several phases (a restore) starts each one from 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -152,6 +164,13 @@ impl Meter<'_, '_> {
         Ok(())
     }
 
+    /// The final report of work that is already kept, without checking for a cancel: it would come too late
+    /// to undo anything (a restore whose last step committed).
+    pub fn done(&self) {
+        self.done.set(self.total);
+        self.report(self.total);
+    }
+
     /// The final report, `total of total`, after a last check for cancellation: past this point the work
     /// is kept.
     pub fn finish(&self) -> Result<()> {
@@ -175,6 +194,11 @@ fn cancelled_message(phase: TaskPhase) -> String {
         TaskPhase::Exporting => "Export cancelled; nothing was written.",
         TaskPhase::Importing => "Import cancelled; the registry is as it was.",
         TaskPhase::Hashing => "Cancelled while hashing the artifact; nothing was registered.",
+        // A backup is only ever cancelled as a restore's safety backup, when the restore is.
+        TaskPhase::Unpacking
+        | TaskPhase::Checking
+        | TaskPhase::BackingUp
+        | TaskPhase::Restoring => "Restore cancelled; the registry is as it was.",
     }
     .to_owned()
 }

@@ -12,9 +12,12 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use modelops_domain::task::{CancelToken, Task};
+
 use crate::backup::{
-    backups_dir, copy_into, keep_setting, list_backups, prune, validate, write_backup, BackupInfo,
-    BackupList, BackupReason, BackupSettings, RestoreResult, DAILY, MAX_KEEP,
+    backups_dir, copy_pages, keep_setting, list_backups, prune, snapshot, unpack, validate_checked,
+    write_backup, BackupCheck, BackupInfo, BackupList, BackupReason, BackupSettings, RestoreResult,
+    DAILY, MAX_KEEP,
 };
 use crate::db;
 use crate::error::{RegistryError, Result};
@@ -259,18 +262,110 @@ impl Store {
     /// Replaces the registry's content with the backup at `from`, after validating it and backing up the
     /// current content. Other processes using the file see the restored registry on their next read.
     pub fn restore_from(&self, from: &Path, now: DateTime<Utc>) -> Result<RestoreResult> {
-        let check = validate(from)?;
+        self.restore_from_with(from, now, &Task::none())
+    }
+
+    /// `restore_from`, reporting each step to `task`: decompressing the backup (when it is compressed),
+    /// checking it, copying it in. Refused, failing or cancelled at any point before the copy's last step,
+    /// it leaves the registry as it was, no temporary file and no safety backup.
+    ///
+    /// The safety backup is taken on a second thread, beside the work on the chosen file: its snapshot
+    /// while the file is decompressed and checked, its compression while the pages are copied in. Either
+    /// would otherwise add its seconds to the user's wait (BENCHMARKS.md, issue 17). The copy only starts
+    /// once the snapshot is taken, and only commits once the safety backup is whole on disk.
+    pub fn restore_from_with(
+        &self,
+        from: &Path,
+        now: DateTime<Utc>,
+        task: &Task<'_>,
+    ) -> Result<RestoreResult> {
         let dir = self.backups_dir()?;
+        let registry = self.path().unwrap_or_else(|| Path::new("."));
+        // Held for the whole restore: none of this app's writes can fall between the snapshot and the copy.
         let mut conn = self.lock();
-        let safety = write_backup(&conn, &dir, BackupReason::PreRestore, now)?;
-        copy_into(from, &mut conn)?;
-        Ok(RestoreResult {
-            restored_from: from.display().to_string(),
-            check,
-            safety_backup: Some(safety),
-            moved_aside: None,
+        let source = self.backup_source()?;
+        // Stops the safety backup when the restore ends without it; the user's cancel reaches it this way too.
+        let stop = CancelToken::new();
+        std::thread::scope(|scope| {
+            let (taken_tx, taken_rx) = std::sync::mpsc::channel::<()>();
+            let stop_safety = stop.clone();
+            let dir = &dir;
+            let mut safety = Some(scope.spawn(move || -> Result<BackupInfo> {
+                let snap = snapshot(&source, dir, BackupReason::PreRestore, now)?;
+                drop(source);
+                let _ = taken_tx.send(());
+                snap.compress(&Task::new(&|_| {}, stop_safety))
+            }));
+            let mut safety_info: Option<BackupInfo> = None;
+            let copied = (|| -> Result<BackupCheck> {
+                let unpacked = unpack(from, registry, task)?;
+                let check = validate_checked(&unpacked, from, task)?;
+                if taken_rx.recv().is_err() {
+                    // The thread ended without a snapshot: its error is why.
+                    return join_safety(&mut safety, task, &stop).map(|_| check);
+                }
+                copy_pages(unpacked.path(), &mut conn, task, &mut || {
+                    safety_info = Some(join_safety(&mut safety, task, &stop)?);
+                    Ok(())
+                })?;
+                Ok(check)
+            })();
+            let check = match copied {
+                Ok(check) => check,
+                Err(e) => {
+                    // The registry is as it was: a copy of it is not needed, and would only be pruned later.
+                    stop.cancel();
+                    let made = match safety.take() {
+                        Some(handle) => join(handle).ok(),
+                        None => safety_info.take(),
+                    };
+                    if let Some(info) = made {
+                        let _ = std::fs::remove_file(&info.path);
+                    }
+                    return Err(e);
+                }
+            };
+            let safety_backup = match safety_info {
+                Some(info) => info,
+                None => join_safety(&mut safety, task, &stop)?,
+            };
+            // Past the commit: a migration that fails leaves the restored registry, with its safety backup.
+            schema::migrate(&mut conn)?;
+            Ok(RestoreResult {
+                restored_from: from.display().to_string(),
+                check,
+                safety_backup: Some(safety_backup),
+                moved_aside: None,
+            })
         })
     }
+}
+
+/// Waits for the safety backup's thread, passing the user's cancel on to it while it compresses.
+fn join_safety(
+    safety: &mut Option<std::thread::ScopedJoinHandle<'_, Result<BackupInfo>>>,
+    task: &Task<'_>,
+    stop: &CancelToken,
+) -> Result<BackupInfo> {
+    let Some(handle) = safety.take() else {
+        return Err(RegistryError::Cancelled(
+            "Restore cancelled; the registry is as it was.".to_owned(),
+        ));
+    };
+    while !handle.is_finished() {
+        if task.is_cancelled() {
+            stop.cancel();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    join(handle)
+}
+
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    // A panic there is a bug: carry it to this thread, as if it had happened here.
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 #[cfg(test)]

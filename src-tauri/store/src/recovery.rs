@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 pub use modelops_domain::recovery::*;
 use rusqlite::Connection;
 
+use modelops_domain::task::{Task, TaskPhase};
+
 use crate::backup::{self, BackupCheck, RestoreResult};
 use crate::error::{ErrorCode, RegistryError, Result};
 
@@ -68,7 +70,19 @@ pub fn move_aside(path: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
 /// For a registry that could not be opened: validates the backup at `from`, moves the damaged file aside
 /// (when there is one) and writes the backup's content as the new registry file. The caller then opens it.
 pub fn restore_damaged(path: &Path, from: &Path, now: DateTime<Utc>) -> Result<RestoreResult> {
-    let check: BackupCheck = backup::validate(from)?;
+    restore_damaged_with(path, from, now, &Task::none())
+}
+
+/// `restore_damaged`, reporting its steps to `task`; cancelled before the damaged file is moved aside, it
+/// leaves every file as it was and no temporary one.
+pub fn restore_damaged_with(
+    path: &Path,
+    from: &Path,
+    now: DateTime<Utc>,
+    task: &Task<'_>,
+) -> Result<RestoreResult> {
+    let unpacked = backup::unpack(from, path, task)?;
+    let check: BackupCheck = backup::validate_checked(&unpacked, from, task)?;
     // Built beside the registry and renamed into place: a failure half-way leaves the damaged file where
     // it was, not a half-restored registry in its place.
     let partial = crate::file::with_suffix(path, ".restoring");
@@ -76,11 +90,16 @@ pub fn restore_damaged(path: &Path, from: &Path, now: DateTime<Utc>) -> Result<R
     let built = (|| -> Result<()> {
         crate::file::create_private_file(&partial)?;
         let mut conn = Connection::open(&partial)?;
-        backup::copy_into(from, &mut conn)?;
-        conn.close().map_err(|(_, e)| RegistryError::Sqlite(e))
+        backup::copy_into_with(unpacked.path(), &mut conn, task)?;
+        conn.close().map_err(|(_, e)| RegistryError::Sqlite(e))?;
+        // The last moment a cancel is heard: past it the damaged file is moved and the new one put in place.
+        task.check(TaskPhase::Restoring)?;
+        Ok(())
     })();
+    drop(unpacked);
     if let Err(e) = built {
         let _ = std::fs::remove_file(&partial);
+        let _ = std::fs::remove_file(crate::file::with_suffix(&partial, "-journal"));
         return Err(e);
     }
     let moved_aside = if path.exists() {

@@ -268,11 +268,13 @@ export const saveBackupSettings = (request: BackupSettingsRequest) =>
   call<BackupSettings>("save_backup_settings", { request: { ...request } });
 
 /**
- * Replaces the registry with a backup file, validated first (a bad file changes nothing). An open registry is
- * backed up first (`safetyBackup`); one that could not be opened is moved aside (`movedAside`).
+ * Replaces the registry with a backup file (a compressed `.sqlite3.zst` is decompressed first), validated first
+ * (a bad file changes nothing). An open registry is backed up first (`safetyBackup`); one that could not be
+ * opened is moved aside (`movedAside`). A long task: it reports each step, and `cancelTask` stops it with the
+ * registry as it was (CANCELLED).
  */
-export const restoreBackup = (request: RestoreRequest) =>
-  call<RestoreResult>("restore_backup", { request: { ...request } });
+export const restoreBackup = (request: RestoreRequest, task?: TaskOptions) =>
+  call<RestoreResult>("restore_backup", { request: { ...request }, ...taskArgs(task) });
 
 /** Shows the backups folder in the system's file manager; resolves to its path. */
 export const openBackupsFolder = () => call<string>("open_backups_folder");
@@ -282,7 +284,8 @@ export function pickBackupFile(defaultDir?: string): Promise<string | null> {
   return normalize(
     open({
       title: "Choose a registry backup",
-      filters: [{ name: "ModelOps registry", extensions: ["sqlite3", "sqlite", "db"] }],
+      // Backups are `.sqlite3.zst`; older ones, and registry files themselves, `.sqlite3`.
+      filters: [{ name: "ModelOps registry", extensions: ["zst", "sqlite3", "sqlite", "db"] }],
       multiple: false,
       directory: false,
       ...(defaultDir ? { defaultPath: defaultDir } : {}),

@@ -2,6 +2,7 @@
 import type { TaskPhase } from "./TaskPhase";
 
 /**
- * One progress report. `done` never decreases and the last report of a finished task has `done == total`.
+ * One progress report. Within a phase `done` never decreases, and the last report of a finished phase has
+ * `done == total`; a task of several phases (a restore) starts each one from 0.
  */
 export type TaskProgress = { phase: TaskPhase, done: number, total: number, };

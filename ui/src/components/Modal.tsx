@@ -6,6 +6,11 @@ interface ModalProps {
   labelledBy: string;
   describedBy?: string;
   onClose: () => void;
+  /**
+   * When given, Esc calls this instead of closing the dialog (the browser's close is prevented): for a dialog
+   * that must stay while its work winds down, e.g. a restore that Esc cancels.
+   */
+  onEscape?: () => void;
   children: ReactNode;
   className?: string;
   role?: "dialog" | "alertdialog";
@@ -18,9 +23,10 @@ interface ModalProps {
  * Mount it to open, unmount it to close; focus goes back to whatever had it before. An element marked
  * `data-autofocus` gets the focus when the dialog opens (otherwise the browser picks the first focusable one).
  */
-export function Modal({ labelledBy, describedBy, onClose, children, className, role, testId }: ModalProps) {
+export function Modal({ labelledBy, describedBy, onClose, onEscape, children, className, role, testId }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const onCloseRef = useRef(onClose);
+  const onEscapeRef = useRef(onEscape);
   const toastHostRef = useRef<HTMLDivElement>(null);
   useToastHost(toastHostRef);
   // Taken while rendering, before any autoFocus inside the dialog moves the focus.
@@ -28,7 +34,8 @@ export function Modal({ labelledBy, describedBy, onClose, children, className, r
 
   useEffect(() => {
     onCloseRef.current = onClose;
-  }, [onClose]);
+    onEscapeRef.current = onEscape;
+  }, [onClose, onEscape]);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -40,9 +47,18 @@ export function Modal({ labelledBy, describedBy, onClose, children, className, r
     const handleClose = (e: globalThis.Event) => {
       if (e.target === dialog) onCloseRef.current();
     };
+    // Esc fires `cancel` first, and the browser closes the dialog unless it is prevented.
+    const handleCancel = (e: globalThis.Event) => {
+      const escape = onEscapeRef.current;
+      if (e.target !== dialog || !escape) return;
+      e.preventDefault();
+      escape();
+    };
     dialog.addEventListener("close", handleClose);
+    dialog.addEventListener("cancel", handleCancel);
     return () => {
       dialog.removeEventListener("close", handleClose);
+      dialog.removeEventListener("cancel", handleCancel);
       if (dialog.open) dialog.close();
       if (opener?.isConnected) opener.focus();
     };

@@ -15,7 +15,7 @@ interface Props {
 
 const mb = (bytes: number) => `${formatNumber(bytes / 1_000_000, 1)} MB`;
 
-/** "1,204 of 100,000 rows", "3 of 25 items", "12.0 MB of 840.5 MB". */
+/** "1,204 of 100,000 rows", "3 of 25 items", "12.0 MB of 840.5 MB", "Checking…". */
 export function progressText(p: Progress): string {
   switch (p.phase) {
     case "exporting":
@@ -23,7 +23,13 @@ export function progressText(p: Progress): string {
     case "importing":
       return `${formatNumber(p.done)} of ${formatNumber(p.total)} ${p.total === 1 ? "item" : "items"}`;
     case "hashing":
+    case "unpacking":
+    case "backingUp":
+    case "restoring":
       return `${mb(p.done)} of ${mb(p.total)}`;
+    // SQLite's check says nothing of its progress: 0 of 1 until done.
+    case "checking":
+      return p.done >= p.total ? "Checked" : "Checking…";
   }
 }
 

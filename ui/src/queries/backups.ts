@@ -10,6 +10,7 @@ import {
   saveBackupSettings,
   startNewRegistry,
   type ApiError,
+  type TaskOptions,
 } from "../api";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import type { BackupList } from "../bindings/BackupList";
@@ -57,10 +58,16 @@ export function useSaveBackupSettings() {
   });
 }
 
+/** What a restore is given: the file, and the long-task options for its progress and Cancel. */
+export interface RestoreVariables {
+  path: string;
+  task?: TaskOptions;
+}
+
 export function useRestoreBackup() {
   const qc = useQueryClient();
-  return useMutation<RestoreResult, ApiError, string>({
-    mutationFn: (path) => restoreBackup({ path }),
+  return useMutation<RestoreResult, ApiError, RestoreVariables>({
+    mutationFn: ({ path, task }) => restoreBackup({ path }, task),
     onSuccess: () => invalidateEverything(qc),
     // A refusal usually changed nothing, but a restore over a damaged file may have moved it aside and then
     // failed to open the result, and a restore into the open registry may have taken its safety backup.

@@ -464,11 +464,12 @@ export const statusWithProblem = (problem: RegistryProblem): RegistryStatus => {
 };
 
 export const manualBackup: BackupInfo = {
-  fileName: "registry-20261126T091500Z-manual.sqlite3",
-  path: `${BACKUPS_DIR}/registry-20261126T091500Z-manual.sqlite3`,
+  fileName: "registry-20261126T091500Z-manual.sqlite3.zst",
+  path: `${BACKUPS_DIR}/registry-20261126T091500Z-manual.sqlite3.zst`,
   createdAt: "2026-11-26T09:15:00Z",
   reason: "manual",
   sizeBytes: 245_760,
+  compressed: true,
 };
 
 export const dailyBackup: BackupInfo = {
@@ -477,6 +478,7 @@ export const dailyBackup: BackupInfo = {
   createdAt: "2026-11-25T08:00:00Z",
   reason: "daily",
   sizeBytes: 1_536_000,
+  compressed: false,
 };
 
 export const preMigrationBackup: BackupInfo = {
@@ -485,6 +487,7 @@ export const preMigrationBackup: BackupInfo = {
   createdAt: "2026-11-20T12:00:00Z",
   reason: "pre-migration",
   sizeBytes: 1_200_000,
+  compressed: false,
 };
 
 /** What list_backups answers: newest first. */

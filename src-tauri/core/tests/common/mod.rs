@@ -38,6 +38,21 @@ pub fn file_registry() -> (tempfile::TempDir, PathBuf, Registry) {
     (dir, path, reg)
 }
 
+/// A backup's SQLite file as a plain copy in a temporary folder: backups are zstd-compressed, so SQLite can
+/// only open them once decompressed (what a restore does too). Plain backups are copied as they are.
+pub fn plain_copy(backup: impl AsRef<Path>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let unpacked = modelops_core::backup::unpack(
+        backup.as_ref(),
+        &dir.path().join("registry.sqlite3"),
+        &modelops_core::task::Task::none(),
+    )
+    .expect("unpack");
+    let plain = dir.path().join("plain.sqlite3");
+    std::fs::copy(unpacked.path(), &plain).expect("copy");
+    (dir, plain)
+}
+
 /// Everything a user could see of the registry, for "unchanged" assertions: every table's rows in order.
 pub fn content_digest(path: &Path) -> String {
     let conn =

@@ -50,7 +50,11 @@ function BackupRow({
       <span id={`${id}-reason`} className={`backup-reason backup-reason-${backup.reason}`}>
         {REASON_LABEL[backup.reason]}
       </span>
-      <span className="backup-size">{formatBytes(backup.sizeBytes)}</span>
+      {/* The size on disk; "compressed" tells a new backup from an older build's plain one. */}
+      <span className="backup-size">
+        {formatBytes(backup.sizeBytes)}
+        {backup.compressed ? <span className="muted small"> compressed</span> : null}
+      </span>
       {/* Every row's button reads "Restore"; the description says which backup it restores. */}
       <Button
         size="sm"

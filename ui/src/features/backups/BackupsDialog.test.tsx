@@ -4,7 +4,7 @@ import type { BackupInfo } from "../../bindings/BackupInfo";
 import type { RestoreResult } from "../../bindings/RestoreResult";
 import { localDateTime } from "../../lib/format";
 import { BACKUPS_DIR, backupList, dailyBackup, manualBackup } from "../../test/fixtures";
-import { mockBackend, renderApp } from "../../test/render";
+import { mockBackend, renderApp, sendProgress, taskArgs } from "../../test/render";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 type User = ReturnType<typeof renderApp>["user"];
@@ -17,6 +17,7 @@ const safetyBackup: BackupInfo = {
   createdAt: "2026-11-27T10:15:00Z",
   reason: "pre-restore",
   sizeBytes: 1_600_000,
+  compressed: true,
 };
 
 const restored = (path: string): RestoreResult => ({
@@ -31,6 +32,7 @@ const newBackup: BackupInfo = {
   createdAt: "2026-11-27T10:30:00Z",
   reason: "manual",
   sizeBytes: 1_650_000,
+  compressed: true,
 };
 
 function backend(overrides: Record<string, (args: unknown) => unknown> = {}) {
@@ -64,7 +66,10 @@ describe("backups dialog", () => {
       "Before migration",
     ]);
     expect(rows[0]).toHaveTextContent(localDateTime(manualBackup.createdAt));
-    expect(rows[0]).toHaveTextContent("246 kB");
+    // The size on disk, and which backups are compressed (the older plain ones are not).
+    expect(rows[0]).toHaveTextContent("246 kB compressed");
+    expect(rows[1]).toHaveTextContent("1.5 MB");
+    expect(rows[1]).not.toHaveTextContent("compressed");
     expect(within(rows[0]!).getByRole("button", { name: "Restore" })).toBeInTheDocument();
     expect(within(dialog).getByText(BACKUPS_DIR)).toHaveClass("mono");
     expect(keepInput(dialog)).toHaveValue(10);
@@ -158,7 +163,7 @@ describe("backups dialog", () => {
 
     expect(await within(toasts()).findByText(`Restored 4 models from ${dailyBackup.fileName}.`)).toBeInTheDocument();
     expect(within(toasts()).getByText(`The previous state was saved as ${safetyBackup.fileName}.`)).toBeInTheDocument();
-    expect(b.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: dailyBackup.path } }]);
+    expect(b.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: dailyBackup.path }, ...taskArgs }]);
     expect(b.callsOf("query_models").length).toBeGreaterThan(queriesBefore);
     expect(b.callsOf("get_summary").length).toBeGreaterThan(summariesBefore);
     await waitFor(() => expect(screen.queryByTestId("backups-dialog")).not.toBeInTheDocument());
@@ -182,7 +187,7 @@ describe("backups dialog", () => {
     expect(b.callsOf("plugin:dialog|open")[1]?.args).toEqual({
       options: {
         title: "Choose a registry backup",
-        filters: [{ name: "ModelOps registry", extensions: ["sqlite3", "sqlite", "db"] }],
+        filters: [{ name: "ModelOps registry", extensions: ["zst", "sqlite3", "sqlite", "db"] }],
         multiple: false,
         directory: false,
         defaultPath: BACKUPS_DIR,
@@ -191,7 +196,7 @@ describe("backups dialog", () => {
     expect(confirm).toHaveTextContent("Replace the current registry with registry-copy.sqlite3?");
     expect(b.callsOf("restore_backup")).toHaveLength(0);
     await user.click(within(confirm).getByRole("button", { name: "Restore backup" }));
-    await waitFor(() => expect(b.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: CHOSEN } }]));
+    await waitFor(() => expect(b.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: CHOSEN }, ...taskArgs }]));
     expect(await within(toasts()).findByText("Restored 4 models from registry-copy.sqlite3.")).toBeInTheDocument();
   });
 
@@ -210,6 +215,79 @@ describe("backups dialog", () => {
     const alert = await within(dialog).findByRole("alert");
     expect(alert).toHaveTextContent("The backup couldn't be restored");
     expect(alert).toHaveTextContent(message);
+    expect(screen.getByTestId("backups-dialog")).toBeInTheDocument();
+  });
+
+  it("shows each step of a restore with a progress bar, and Cancel stops it with the registry as it was", async () => {
+    let reject: (e: unknown) => void = () => {};
+    const b = backend({
+      restore_backup: () => new Promise((_resolve, r) => (reject = r)),
+      cancel_task: () => {
+        reject({ code: "CANCELLED", message: "Restore cancelled; the registry is as it was." });
+        return null;
+      },
+    });
+    const { user } = renderApp();
+    const dialog = await openBackups(user);
+    const rows = await within(dialog).findAllByTestId("backup-row");
+    await user.click(within(rows[0]!).getByRole("button", { name: "Restore" }));
+    await user.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Restore backup" }));
+    await waitFor(() => expect(b.callsOf("restore_backup")).toHaveLength(1));
+    const args = b.callsOf("restore_backup")[0]?.args;
+    expect(args).toEqual({ request: { path: manualBackup.path }, ...taskArgs });
+    expect(within(dialog).queryByTestId("task-progress")).not.toBeInTheDocument();
+
+    sendProgress(args, { phase: "unpacking", done: 0, total: 168_000_000 });
+    sendProgress(args, { phase: "unpacking", done: 42_000_000, total: 168_000_000 });
+    const unpacking = await within(dialog).findByRole("progressbar", { name: "Decompressing the backup" });
+    await waitFor(() => expect(unpacking).toHaveAttribute("value", "42000000"));
+    expect(unpacking).toHaveAttribute("max", "168000000");
+    expect(within(dialog).getByText("42.0 MB of 168.0 MB")).toBeInTheDocument();
+
+    sendProgress(args, { phase: "checking", done: 0, total: 1 });
+    expect(await within(dialog).findByRole("progressbar", { name: "Checking the backup" })).toBeInTheDocument();
+    expect(within(dialog).getByText("Checking…")).toBeInTheDocument();
+
+    sendProgress(args, { phase: "restoring", done: 327_680_000, total: 655_360_000 });
+    const copying = await within(dialog).findByRole("progressbar", { name: "Replacing the registry" });
+    await waitFor(() => expect(copying).toHaveAttribute("value", "327680000"));
+    expect(within(dialog).getByText("327.7 MB of 655.4 MB")).toBeInTheDocument();
+    // Nothing else can start meanwhile, and the dialog stays until the restore has ended.
+    expect(within(dialog).getByRole("button", { name: "Back up now" })).toBeDisabled();
+    expect(within(dialog).getByRole("button", { name: "Close" })).toBeDisabled();
+
+    await user.click(within(dialog).getByTestId("task-cancel"));
+    expect(b.callsOf("cancel_task")[0]?.args).toEqual({ taskId: (args as { taskId: string }).taskId });
+    expect(await within(toasts()).findByText("Restore cancelled; the registry is as it was")).toBeInTheDocument();
+    await waitFor(() => expect(within(dialog).queryByTestId("task-progress")).not.toBeInTheDocument());
+    // A cancel is not a failure: no alert, the dialog stays open and usable.
+    expect(within(dialog).queryByRole("alert")).not.toBeInTheDocument();
+    expect(screen.getByTestId("backups-dialog")).toBeInTheDocument();
+    expect(within(dialog).getByRole("button", { name: "Back up now" })).toBeEnabled();
+    expect(within(toasts()).queryByText(/^Restored/)).not.toBeInTheDocument();
+  });
+
+  it("Esc during a restore cancels it instead of closing the dialog", async () => {
+    let reject: (e: unknown) => void = () => {};
+    const b = backend({
+      restore_backup: () => new Promise((_resolve, r) => (reject = r)),
+      cancel_task: () => {
+        reject({ code: "CANCELLED", message: "Restore cancelled; the registry is as it was." });
+        return null;
+      },
+    });
+    const { user } = renderApp();
+    const dialog = await openBackups(user);
+    const rows = await within(dialog).findAllByTestId("backup-row");
+    await user.click(within(rows[1]!).getByRole("button", { name: "Restore" }));
+    await user.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Restore backup" }));
+    await waitFor(() => expect(b.callsOf("restore_backup")).toHaveLength(1));
+    sendProgress(b.callsOf("restore_backup")[0]?.args, { phase: "checking", done: 0, total: 1 });
+    await within(dialog).findByRole("progressbar", { name: "Checking the backup" });
+
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(b.callsOf("cancel_task")).toHaveLength(1));
+    expect(await within(toasts()).findByText("Restore cancelled; the registry is as it was")).toBeInTheDocument();
     expect(screen.getByTestId("backups-dialog")).toBeInTheDocument();
   });
 });

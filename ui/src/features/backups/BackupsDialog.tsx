@@ -6,10 +6,11 @@ import { FailureAlert } from "../../components/FailureAlert";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Modal } from "../../components/Modal";
 import { useToast } from "../../components/Toast";
-import { useBackupNow, useBackups, useRestoreBackup, useSaveBackupSettings } from "../../queries";
+import { TaskProgress } from "../../components/TaskProgress";
+import { useBackupNow, useBackups, useRestoreBackup, useSaveBackupSettings, useTask } from "../../queries";
 import { BackupRows } from "./BackupRows";
 import { useBackupFile } from "./useBackupFile";
-import { choiceName, fileNameOf, modelCount, parseKeep, type RestoreChoice } from "./backups";
+import { choiceName, fileNameOf, modelCount, parseKeep, restoreStep, type RestoreChoice } from "./backups";
 
 
 /**
@@ -22,6 +23,7 @@ export function BackupsDialog({ onClose }: { onClose: () => void }) {
   const backups = useBackups();
   const backupNow = useBackupNow();
   const restore = useRestoreBackup();
+  const task = useTask();
   const [confirming, setConfirming] = useState<RestoreChoice | null>(null);
   const list = backups.data;
   const { failure, setFailure, picking, chooseFile, showFolder, openingFolder } = useBackupFile(list?.dir, setConfirming);
@@ -37,21 +39,36 @@ export function BackupsDialog({ onClose }: { onClose: () => void }) {
 
   const runRestore = (choice: RestoreChoice) => {
     setFailure(null);
-    restore.mutate(choice.path, {
-      onSuccess: (r) => {
-        toast.success(
-          `Restored ${modelCount(r)} from ${fileNameOf(r.restoredFrom)}.`,
-          r.safetyBackup ? `The previous state was saved as ${r.safetyBackup.fileName}.` : undefined,
-        );
-        onClose();
+    restore.mutate(
+      { path: choice.path, task: task.begin() },
+      {
+        onSuccess: (r) => {
+          toast.success(
+            `Restored ${modelCount(r)} from ${fileNameOf(r.restoredFrom)}.`,
+            r.safetyBackup ? `The previous state was saved as ${r.safetyBackup.fileName}.` : undefined,
+          );
+          onClose();
+        },
+        onError: (err) => {
+          // The user asked for it and the registry is as it was: news, not a failure.
+          if (err.code === "CANCELLED") toast.info("Restore cancelled; the registry is as it was");
+          else setFailure({ title: "The backup couldn't be restored", message: err.message });
+        },
+        onSettled: task.end,
       },
-      onError: (err) => setFailure({ title: "The backup couldn't be restored", message: err.message }),
-    });
+    );
   };
 
 
   return (
-    <Modal labelledBy={titleId} onClose={onClose} className="modal-form-dialog modal-backups" testId="backups-dialog">
+    // Esc during a restore cancels it and the dialog stays, with the bar, until the restore has ended.
+    <Modal
+      labelledBy={titleId}
+      onClose={onClose}
+      onEscape={restore.isPending ? task.cancel : undefined}
+      className="modal-form-dialog modal-backups"
+      testId="backups-dialog"
+    >
         <div className="modal-header">
           <div>
             <h2 id={titleId} className="modal-title">
@@ -86,6 +103,16 @@ export function BackupsDialog({ onClose }: { onClose: () => void }) {
 
           <FailureAlert failure={failure} />
 
+          {/* From Rust's first report: a restore of a small registry ends before it and shows none. */}
+          {restore.isPending && task.progress ? (
+            <TaskProgress
+              label={restoreStep(task.progress)}
+              progress={task.progress}
+              onCancel={task.cancel}
+              cancelling={task.cancelling}
+            />
+          ) : null}
+
           <section className="backups-section" aria-labelledby={`${titleId}-list`}>
             <div className="backups-section-head">
               <h3 id={`${titleId}-list`}>Restore</h3>
@@ -106,7 +133,7 @@ export function BackupsDialog({ onClose }: { onClose: () => void }) {
                 label="Backups"
                 backups={backups.data.backups}
                 disabled={busy}
-                restoringPath={restore.isPending ? restore.variables : undefined}
+                restoringPath={restore.isPending ? restore.variables?.path : undefined}
                 onRestore={(backup) => setConfirming({ path: backup.path, backup })}
               />
             )}

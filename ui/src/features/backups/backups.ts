@@ -1,6 +1,7 @@
 import type { BackupInfo } from "../../bindings/BackupInfo";
 import type { BackupReason } from "../../bindings/BackupReason";
 import type { RestoreResult } from "../../bindings/RestoreResult";
+import type { TaskProgress } from "../../bindings/TaskProgress";
 import { localDateTime, plural } from "../../lib/format";
 
 export const REASON_LABEL: Record<BackupReason, string> = {
@@ -31,6 +32,22 @@ export interface RestoreChoice {
 /** "the backup from Nov 5, 2025, 2:07:09 PM" or the chosen file's name, for the confirm dialogs. */
 export function choiceName(choice: RestoreChoice): string {
   return choice.backup ? `the backup from ${localDateTime(choice.backup.createdAt)}` : fileNameOf(choice.path);
+}
+
+/** What a restore is doing, for its progress bar's label (the phases of `restore_backup`'s reports). */
+export function restoreStep(progress: TaskProgress | null): string {
+  switch (progress?.phase) {
+    case "unpacking":
+      return "Decompressing the backup";
+    case "checking":
+      return "Checking the backup";
+    case "backingUp":
+      return "Backing up the current registry";
+    case "restoring":
+      return "Replacing the registry";
+    default:
+      return "Restoring the backup";
+  }
 }
 
 /** "12 models" in the restored registry. */

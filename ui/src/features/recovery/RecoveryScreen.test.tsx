@@ -14,7 +14,7 @@ import {
   registryStatus,
   statusWithProblem,
 } from "../../test/fixtures";
-import { mockBackend, renderApp } from "../../test/render";
+import { mockBackend, renderApp, sendProgress, taskArgs } from "../../test/render";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 const CHOSEN = "/home/ana/Desktop/registry-copy.sqlite3";
@@ -174,9 +174,36 @@ describe("recovery screen", () => {
 
     await user.click(within(dialog).getByRole("button", { name: "Restore backup" }));
     expect(await screen.findByRole("table", { name: "Models" })).toBeInTheDocument();
-    expect(backend.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: dailyBackup.path } }]);
+    expect(backend.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: dailyBackup.path }, ...taskArgs }]);
     expect(within(toasts()).getByText(`Restored from ${dailyBackup.fileName} (4 models).`)).toBeInTheDocument();
     expect(within(toasts()).getByText(`The damaged file was moved to ${MOVED_ASIDE}.`)).toBeInTheDocument();
+  });
+
+  it("shows the restore's progress, and Cancel leaves the damaged registry where it was", async () => {
+    let reject: (e: unknown) => void = () => {};
+    const backend = brokenBackend(registryProblem("corrupt"), {
+      restore_backup: () => new Promise((_resolve, r) => (reject = r)),
+      cancel_task: () => {
+        reject({ code: "CANCELLED", message: "Restore cancelled; the registry is as it was." });
+        return null;
+      },
+    });
+    const { user } = renderApp();
+    const root = await recoveryScreen();
+    const rows = await within(root).findAllByTestId("backup-row");
+    await user.click(within(rows[1]!).getByRole("button", { name: "Restore" }));
+    await user.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Restore backup" }));
+    await waitFor(() => expect(backend.callsOf("restore_backup")).toHaveLength(1));
+    const args = backend.callsOf("restore_backup")[0]?.args;
+    sendProgress(args, { phase: "restoring", done: 100_000_000, total: 400_000_000 });
+    const bar = await within(root).findByRole("progressbar", { name: "Replacing the registry" });
+    await waitFor(() => expect(bar).toHaveAttribute("value", "100000000"));
+
+    await user.click(within(root).getByTestId("task-cancel"));
+    expect(await within(toasts()).findByText("Restore cancelled; nothing was changed")).toBeInTheDocument();
+    await waitFor(() => expect(within(root).queryByTestId("task-progress")).not.toBeInTheDocument());
+    expect(within(root).queryByRole("alert")).not.toBeInTheDocument();
+    expect(screen.getByTestId("recovery-screen")).toBeInTheDocument();
   });
 
   it("restores a file chosen in the open dialog, which starts in the backups folder", async () => {
@@ -189,7 +216,7 @@ describe("recovery screen", () => {
       {
         options: {
           title: "Choose a registry backup",
-          filters: [{ name: "ModelOps registry", extensions: ["sqlite3", "sqlite", "db"] }],
+          filters: [{ name: "ModelOps registry", extensions: ["zst", "sqlite3", "sqlite", "db"] }],
           multiple: false,
           directory: false,
           defaultPath: BACKUPS_DIR,
@@ -200,7 +227,7 @@ describe("recovery screen", () => {
     expect(backend.callsOf("restore_backup")).toHaveLength(0);
 
     await user.click(within(dialog).getByRole("button", { name: "Restore backup" }));
-    await waitFor(() => expect(backend.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: CHOSEN } }]));
+    await waitFor(() => expect(backend.callsOf("restore_backup").map((c) => c.args)).toEqual([{ request: { path: CHOSEN }, ...taskArgs }]));
     expect(await screen.findByRole("table", { name: "Models" })).toBeInTheDocument();
     expect(within(toasts()).getByText("Restored from registry-copy.sqlite3 (4 models).")).toBeInTheDocument();
   });

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from "react";
 import { DatabaseZap, FilePlus2, FolderOpen, FileSearch, RotateCw } from "lucide-react";
+import { ApiError } from "../../api";
 import type { ProblemKind } from "../../bindings/ProblemKind";
 import type { RegistryProblem } from "../../bindings/RegistryProblem";
 import type { RegistryStatus } from "../../bindings/RegistryStatus";
@@ -7,11 +8,12 @@ import { Button } from "../../components/Button";
 import { FailureAlert } from "../../components/FailureAlert";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toast";
-import { REASON_LABEL, fileNameOf, folderOf, modelCount, type RestoreChoice } from "../backups/backups";
+import { TaskProgress } from "../../components/TaskProgress";
+import { REASON_LABEL, fileNameOf, folderOf, modelCount, restoreStep, type RestoreChoice } from "../backups/backups";
 import { BackupRows } from "../backups/BackupRows";
 import { messageOf, useBackupFile } from "../backups/useBackupFile";
 import { localDateTime } from "../../lib/format";
-import { useBackups, useRestoreBackup, useRetryOpenRegistry, useStartNewRegistry } from "../../queries";
+import { useBackups, useRestoreBackup, useRetryOpenRegistry, useStartNewRegistry, useTask } from "../../queries";
 
 export const RECOVERY_TITLE: Record<ProblemKind, string> = {
   "not-sqlite": "The registry file isn't a database",
@@ -36,6 +38,7 @@ export function RecoveryScreen({ status, problem }: { status: RegistryStatus; pr
   const toast = useToast();
   const backups = useBackups();
   const restore = useRestoreBackup();
+  const task = useTask();
   const startNew = useStartNewRegistry();
   const retry = useRetryOpenRegistry();
   const [confirming, setConfirming] = useState<RestoreChoice | "start-new" | null>(null);
@@ -53,13 +56,16 @@ export function RecoveryScreen({ status, problem }: { status: RegistryStatus; pr
   const runRestore = async (choice: RestoreChoice) => {
     setFailure(null);
     try {
-      const r = await restore.mutateAsync(choice.path);
+      const r = await restore.mutateAsync({ path: choice.path, task: task.begin() });
       toast.success(
         `Restored from ${fileNameOf(r.restoredFrom)} (${modelCount(r)}).`,
         r.movedAside ? `The damaged file was moved to ${r.movedAside}.` : undefined,
       );
     } catch (err) {
-      setFailure({ title: "The backup couldn't be restored", message: messageOf(err) });
+      if (err instanceof ApiError && err.code === "CANCELLED") toast.info("Restore cancelled; nothing was changed");
+      else setFailure({ title: "The backup couldn't be restored", message: messageOf(err) });
+    } finally {
+      task.end();
     }
   };
 
@@ -103,10 +109,13 @@ export function RecoveryScreen({ status, problem }: { status: RegistryStatus; pr
           label="Backups"
           backups={backups.data.backups}
           disabled={busy}
-          restoringPath={restore.isPending ? restore.variables : undefined}
+          restoringPath={restore.isPending ? restore.variables?.path : undefined}
           onRestore={(backup) => setConfirming({ path: backup.path, backup })}
         />
       )}
+      {restore.isPending && task.progress ? (
+        <TaskProgress label={restoreStep(task.progress)} progress={task.progress} onCancel={task.cancel} cancelling={task.cancelling} />
+      ) : null}
       <div className="recovery-buttons">
         <Button icon={<FileSearch size={16} aria-hidden="true" />} busy={picking} disabled={busy} onClick={() => void chooseFile()}>
           Choose a file…
