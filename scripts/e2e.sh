@@ -42,7 +42,7 @@ trap cleanup EXIT
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
 
 status=0
-cargo test -p modelops-e2e --locked --test app -- --test-threads=1 "$@" || status=$?
+cargo test -p modelops-e2e --locked --test app --test team -- --test-threads=1 "$@" || status=$?
 
 cleanup
 trap - EXIT

@@ -3,6 +3,7 @@
 //! ever printed or stored in the registry.
 
 #[path = "../src-tauri/sync/tests/common/mod.rs"]
+#[allow(dead_code)]
 mod common;
 
 use std::path::Path;

@@ -48,10 +48,11 @@ Without a command, modelops starts the desktop app.
 Exit codes:
   0  success
   1  failure (file or database error: IO, INTERNAL, CORRUPT_DATABASE, SCHEMA_TOO_NEW, READ_ONLY,
-     DISK_FULL)
+     DISK_FULL; or the team server could not be reached or refused: REMOTE_*, KEYRING_UNAVAILABLE)
   2  usage error (bad command line)
   3  refused by the registry (NOT_FOUND, ILLEGAL_TRANSITION, NO_PREVIOUS_VERSION, INVALID_INPUT,
-     CONFLICT, GATE_BLOCKED); nothing was changed. The reason is printed to stderr as error[CODE]: message
+     CONFLICT, GATE_BLOCKED); nothing was changed. The reason is printed to stderr as error[CODE]: message.
+     sync: a model is in conflict with the server (one line each on stderr)
   4  verify-audit: the audit log's hash chain is broken";
 
 // ----- data directory -----
@@ -462,6 +463,8 @@ pub enum ActionArg {
     AbTestAborted,
     #[value(alias = "demo_data_cleared")]
     DemoDataCleared,
+    /// Seen on the team's MLflow server at a pull
+    Synced,
 }
 
 impl From<ActionArg> for EventAction {
@@ -479,6 +482,7 @@ impl From<ActionArg> for EventAction {
             ActionArg::AbTestConcluded => EventAction::AbTestConcluded,
             ActionArg::AbTestAborted => EventAction::AbTestAborted,
             ActionArg::DemoDataCleared => EventAction::DemoDataCleared,
+            ActionArg::Synced => EventAction::Synced,
         }
     }
 }

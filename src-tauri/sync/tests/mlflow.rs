@@ -1,5 +1,6 @@
 //! Syncing against a real MLflow tracking server, checked from the other side with MLflow's own client.
 
+#[allow(dead_code)]
 mod common;
 
 use common::*;

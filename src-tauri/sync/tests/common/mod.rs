@@ -2,7 +2,7 @@
 //! from the project's virtualenv (`scripts/setup.sh --test`) and stopped when the test ends, passes or not;
 //! MLflow's own Python client to check from the other side; and a per-test timeout.
 
-#![allow(dead_code)]
+// Each test file uses a different part of this harness.
 
 use std::io::Write;
 use std::net::TcpListener;

@@ -1,0 +1,148 @@
+"""ModelOps' sync beside MLflow's own Python client, against one local `mlflow server` (SQLite backend).
+
+Run by scripts/bench-sync.sh with the project's virtualenv (.venv). Prints one line per figure:
+  1. populate: N registered models, one version each, from a run that logged ModelOps' six metrics
+  2. MLflow client: list every registered model and every version (search_* through all pages), in-process
+  3. ModelOps: first pull (`modelops sync` into an empty registry), one process, wall time
+  4. ModelOps: a pull with nothing new (requests counted)
+  5. MLflow client: move the staging alias of C models one by one
+  6. ModelOps: the same C moves queued (promote) and pushed by one `modelops sync`
+"""
+
+import concurrent.futures
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+C = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+BIN = os.environ["MODELOPS_BIN"]
+VENV = os.environ["MODELOPS_VENV"]
+METRICS = {"accuracy": 0.93, "latency_ms": 31.0, "throughput_rps": 250.0, "uptime_pct": 99.7,
+           "ai_confidence": 0.88, "error_rate": 0.004}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def modelops(data_dir, *args, check=True):
+    started = time.perf_counter()
+    out = subprocess.run([BIN, "--data-dir", data_dir, *args], capture_output=True, text=True,
+                         env={k: v for k, v in os.environ.items() if k != "DISPLAY"})
+    took = time.perf_counter() - started
+    if check and out.returncode != 0:
+        sys.exit(f"modelops {' '.join(args)} failed ({out.returncode}): {out.stderr}")
+    return took, out.stdout
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="bench-sync-")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(os.path.join(work, "server.log"), "w")
+    server = subprocess.Popen(
+        [os.path.join(VENV, "bin", "mlflow"), "server", "--host", "127.0.0.1", "--port", str(port),
+         "--backend-store-uri", f"sqlite:///{work}/mlflow.db", "--default-artifact-root", f"{work}/artifacts",
+         "--workers", "2"],
+        stdout=log, stderr=log, start_new_session=True)
+    try:
+        for _ in range(300):
+            try:
+                if urllib.request.urlopen(f"{url}/health", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        os.environ["MLFLOW_TRACKING_URI"] = url
+        os.environ["MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT"] = "true"
+        import logging
+        logging.getLogger("mlflow").setLevel(logging.WARNING)
+        import mlflow
+        from mlflow import MlflowClient
+        client = MlflowClient()
+        exp = client.create_experiment("bench")
+
+        def make(i):
+            name = f"bench-model-{i:05d}"
+            client.create_registered_model(name)
+            run = client.create_run(exp)
+            client.log_batch(run.info.run_id, metrics=[
+                mlflow.entities.Metric(k, v, int(time.time() * 1000), 0) for k, v in METRICS.items()])
+            client.set_terminated(run.info.run_id)
+            client.create_model_version(name, run.info.artifact_uri + "/model", run.info.run_id,
+                                        await_creation_for=0)
+
+        started = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            list(pool.map(make, range(N)))
+        print(f"populate: {N} models with one version each in {time.perf_counter() - started:.1f} s")
+
+        # MLflow's own client: every model and version, through every page.
+        started = time.perf_counter()
+        models = []
+        token = None
+        while True:
+            page = client.search_registered_models(max_results=1000, page_token=token)
+            models.extend(page)
+            token = page.token
+            if not token:
+                break
+        versions = []
+        token = None
+        while True:
+            page = client.search_model_versions(max_results=10000, page_token=token)
+            versions.extend(page)
+            token = page.token
+            if not token:
+                break
+        mlflow_list = time.perf_counter() - started
+        print(f"mlflow client, list {len(models)} models and {len(versions)} versions: {mlflow_list:.2f} s")
+        started = time.perf_counter()
+        runs = client.search_runs([exp], max_results=50000)
+        print(f"mlflow client, + their runs' metrics ({len(runs)} runs): "
+              f"{mlflow_list + time.perf_counter() - started:.2f} s")
+
+        data = os.path.join(work, "modelops")
+        modelops(data, "clear-demo")
+        modelops(data, "remote", "set", url)
+        took, out = modelops(data, "--json", "sync")
+        report = json.loads(out)
+        print(f"modelops first pull of {report['newModels']} models, {report['newVersions']} versions "
+              f"with metrics: {took:.2f} s ({report['requests']} requests), "
+              f"{took / mlflow_list:.2f}x the mlflow client's listing")
+        took, out = modelops(data, "--json", "sync")
+        report = json.loads(out)
+        print(f"modelops pull with nothing new: {took:.2f} s ({report['requests']} requests)")
+
+        # C alias moves: one by one with MLflow's client...
+        names = [m.name for m in models][:C]
+        started = time.perf_counter()
+        for name in names:
+            client.set_registered_model_alias(name, "challenger", "1")
+        py_moves = time.perf_counter() - started
+        print(f"mlflow client, {C} alias moves one by one: {py_moves:.2f} s")
+        # ...and queued in ModelOps (promote: development -> staging), pushed by one sync.
+        _, out = modelops(data, "--json", "list", "--all")
+        ids = [m["id"] for m in json.loads(out) if m["name"] in set(names)]
+        for model_id in ids:
+            modelops(data, "promote", model_id)
+        took, out = modelops(data, "--json", "sync")
+        report = json.loads(out)
+        print(f"modelops push of {report['pushed']} queued changes: {took:.2f} s "
+              f"({report['requests']} requests), {took / py_moves:.2f}x the mlflow client's one-by-one")
+    finally:
+        os.killpg(server.pid, 9)
+        server.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

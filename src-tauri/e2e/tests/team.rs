@@ -1,0 +1,101 @@
+//! Issue 16 in the real window: a team's MLflow server configured in the Team registry dialog, a model an
+//! MLflow client created pulled in with its badge, promoted here, and its alias seen on the server.
+
+#[path = "../../sync/tests/common/mod.rs"]
+#[allow(dead_code)]
+mod common;
+
+use modelops_e2e::*;
+
+const DETAILS: &str = "//dialog[@open and contains(@class, 'modal-details')]";
+const TEAM: &str = "//dialog[@open and .//*[@data-testid='team-url']]";
+
+#[tokio::test]
+async fn a_model_from_an_mlflow_client_is_pulled_promoted_and_pushed_back() {
+    let server = common::Server::start();
+    server.create_with_client(
+        "iris-classifier",
+        1,
+        Some(
+            "{'accuracy': 0.97, 'latency_ms': 12.0, 'throughput_rps': 900.0, 'uptime_pct': 99.95, \
+             'ai_confidence': 0.93, 'error_rate': 0.002}",
+        ),
+    );
+    let dir = tempfile::tempdir().expect("data dir");
+    let app = App::launch(dir.path()).await;
+    app.el("//table[contains(@class, 'models-table')]/tbody/tr")
+        .await;
+
+    // Configure the server and test the connection before saving.
+    app.click("//*[@data-testid='team-registry-button']").await;
+    app.fill(&format!("{TEAM}//*[@data-testid='team-url']"), &server.url)
+        .await;
+    app.click(&format!("{TEAM}//*[@data-testid='team-test']"))
+        .await;
+    let found = app
+        .text(&format!(
+            "{TEAM}//*[@data-testid='team-test-result'][contains(., 'MLflow')]"
+        ))
+        .await;
+    assert!(found.contains("3.17.2"), "{found}");
+    app.screenshot("team-registry-dialog").await;
+    app.click(&format!("{TEAM}//*[@data-testid='team-save']"))
+        .await;
+    app.gone(TEAM).await;
+
+    // Sync: the model the MLflow client made shows, with its badge.
+    app.click("//*[@data-testid='sync-now']").await;
+    let iris = "//table[contains(@class, 'models-table')]/tbody/tr[.//*[@data-testid='mlflow-badge']][contains(., 'iris-classifier')]";
+    app.el(iris).await;
+    let id = app
+        .registry()
+        .list_models()
+        .expect("list")
+        .models
+        .into_iter()
+        .find(|m| m.name == "iris-classifier")
+        .expect("pulled")
+        .id;
+
+    // Its details say where it comes from; promote it to staging.
+    app.click("//button[@aria-label='View details of iris-classifier']")
+        .await;
+    let section = app
+        .text(&format!("{DETAILS}//*[@data-testid='remote-section']"))
+        .await;
+    assert!(section.contains(&server.url), "{section}");
+    app.screenshot("team-model-details").await;
+    app.click(&button(DETAILS, "Promote to Staging")).await;
+    app.toast("promoted to staging").await;
+    app.click(&format!("{DETAILS}//button[@aria-label='Close details']"))
+        .await;
+    app.gone(DETAILS).await;
+    app.dismiss_toasts().await;
+
+    // Sync again: the staging alias is on the server.
+    app.click("//*[@data-testid='sync-now']").await;
+    app.el("//*[@data-testid='sync-status'][not(contains(., 'waiting'))]")
+        .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let alias = server.py(
+            "try:\n    print(c.get_model_version_by_alias('iris-classifier', 'staging').version)\n\
+             except Exception:\n    print('none')",
+        );
+        if alias == "1" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the staging alias never reached the server: {alias}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert_eq!(
+        app.registry().remote_status().expect("status").waiting,
+        0,
+        "{id}: nothing left to push"
+    );
+    app.screenshot("team-synced").await;
+    app.quit().await;
+}
