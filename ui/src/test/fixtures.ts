@@ -50,6 +50,8 @@ export const model1: Model = {
   previousVersion: "2.0.9",
   lastTest: { passed: 5, total: 5, version: "2.1.0" },
   isDemo: true,
+  teamServer: null,
+  metricsKnown: true,
 };
 
 export const model2: Model = {
@@ -71,6 +73,8 @@ export const model2: Model = {
   previousVersion: "1.8.4",
   lastTest: { passed: 4, total: 5, version: "1.8.5" },
   isDemo: true,
+  teamServer: null,
+  metricsKnown: true,
 };
 
 export const model3: Model = {
@@ -92,6 +96,8 @@ export const model3: Model = {
   previousVersion: null,
   lastTest: null,
   isDemo: true,
+  teamServer: null,
+  metricsKnown: true,
 };
 
 export const model4: Model = {
@@ -113,6 +119,8 @@ export const model4: Model = {
   previousVersion: "1.5.1",
   lastTest: { passed: 5, total: 5, version: "1.5.2" },
   isDemo: true,
+  teamServer: null,
+  metricsKnown: true,
 };
 
 export const seedModels: Model[] = [model1, model2, model3, model4];
@@ -285,6 +293,7 @@ export const versionInfo = (model: Model, overrides: Partial<VersionInfo> = {}):
   framework: model.framework,
   artifact: null,
   notes: null,
+  metricsKnown: true,
   tags: [],
   deployments: [],
   ...overrides,
