@@ -42,6 +42,18 @@ export function invalidateAfterSync(qc: QueryClient) {
   ]);
 }
 
+/**
+ * What a sync Rust ran on its own changed (seen as a new `lastSync` in the polled status): the same, except the
+ * status itself, which was just fetched (refetching it would only find the same lastSync again).
+ */
+export function invalidateAfterBackgroundSync(qc: QueryClient) {
+  return Promise.all([
+    invalidateModels(qc),
+    qc.invalidateQueries({ queryKey: modelKeys.details() }),
+    qc.invalidateQueries({ queryKey: remoteKeys.links() }),
+  ]);
+}
+
 /** Settings changed: the status Rust returned is the new one; links name the server, so they refetch too. */
 function settingsChanged(qc: QueryClient, status: RemoteStatus) {
   qc.setQueryData(remoteKeys.status(), status);

@@ -526,13 +526,15 @@ export const conflict: SyncConflict = {
   local: "production at 1.3.0",
 };
 
-/** A server set, synced `minutesAgo` minutes ago; `over` changes any field. */
+const FIXTURE_NOW = Date.now();
+
+/** A server set, synced `minutesAgo` minutes before the tests started; `over` changes any field. */
 export const remoteStatus = (over: Partial<RemoteStatus> = {}, minutesAgo = 3): RemoteStatus => ({
   settings: remoteSettings,
   waiting: 0,
   conflicts: [],
   sharedModels: 2,
-  lastSync: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+  lastSync: new Date(FIXTURE_NOW - minutesAgo * 60_000).toISOString(),
   lastError: null,
   ...over,
 });

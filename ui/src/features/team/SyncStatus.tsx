@@ -4,7 +4,7 @@ import { AlertTriangle, CloudCog, RefreshCw } from "lucide-react";
 import { Button } from "../../components/Button";
 import { useToast } from "../../components/Toast";
 import { plural, relative, utc } from "../../lib/format";
-import { invalidateAfterSync, useRemoteStatus, useSyncNow } from "../../queries";
+import { invalidateAfterBackgroundSync, useRemoteStatus, useSyncNow } from "../../queries";
 import { ConflictsDialog } from "./ConflictsDialog";
 import { TeamRegistryDialog } from "./TeamRegistryDialog";
 import { syncReportText } from "./team";
@@ -45,7 +45,7 @@ function SyncStatus() {
     if (status.data === undefined) return;
     const before = seen.current;
     seen.current = lastSync;
-    if (before !== undefined && before !== lastSync) void invalidateAfterSync(qc);
+    if (before !== undefined && before !== lastSync) void invalidateAfterBackgroundSync(qc);
   }, [qc, lastSync, status.data]);
 
   const s = status.data;
