@@ -269,7 +269,8 @@ describe("conflicts", () => {
     );
     expect(await within(toasts()).findByText(message)).toBeInTheDocument();
     await waitFor(() => expect(within(dialog).queryByTestId("conflict-row")).not.toBeInTheDocument());
-    await waitFor(() => expect(screen.getByTestId("sync-status")).not.toHaveTextContent("conflict"));
+    expect(screen.queryByRole("button", { name: "1 conflict" })).not.toBeInTheDocument();
+    expect(screen.getByTestId("sync-status")).toHaveTextContent("Synced 3 minutes ago");
   });
 });
 
