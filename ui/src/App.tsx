@@ -26,6 +26,7 @@ import { useModelView, viewHash, DEFAULT_VIEW } from "./features/models/view";
 import { RecoveryScreen } from "./features/recovery/RecoveryScreen";
 import { StartupError } from "./features/startup/StartupError";
 import { SummaryCards } from "./features/summary/SummaryCards";
+import { TeamRegistryHeader } from "./features/team/SyncStatus";
 import { formatNumber, relative, utc } from "./lib/format";
 import {
   abTestKeys,
@@ -173,6 +174,7 @@ function RegistryApp() {
           <Button icon={<FileInput size={16} aria-hidden="true" />} aria-haspopup="dialog" onClick={() => setImporting(true)}>
             Import legacy data
           </Button>
+          <TeamRegistryHeader />
           <Button icon={<DatabaseBackup size={16} aria-hidden="true" />} aria-haspopup="dialog" onClick={() => setBackingUp(true)}>
             Backups
           </Button>

@@ -10,6 +10,12 @@ import type { BackupList } from "../bindings/BackupList";
 import type { BackupSettings } from "../bindings/BackupSettings";
 import type { BackupSettingsRequest } from "../bindings/BackupSettingsRequest";
 import type { ClearDemoResult } from "../bindings/ClearDemoResult";
+import type { ConnectionReport } from "../bindings/ConnectionReport";
+import type { RemoteLink } from "../bindings/RemoteLink";
+import type { RemoteStatus } from "../bindings/RemoteStatus";
+import type { ResolveConflictRequest } from "../bindings/ResolveConflictRequest";
+import type { SaveRemoteRequest } from "../bindings/SaveRemoteRequest";
+import type { SyncReport } from "../bindings/SyncReport";
 import type { RegistryStatus } from "../bindings/RegistryStatus";
 import type { RestoreRequest } from "../bindings/RestoreRequest";
 import type { RestoreResult } from "../bindings/RestoreResult";
@@ -295,3 +301,37 @@ export function pickBackupFile(defaultDir?: string): Promise<string | null> {
 
 /** What Help → About shows: the version, the registry file and its schema, the logs folder. */
 export const getAbout = () => call<AboutInfo>("get_about");
+
+/** The team's MLflow server (docs/adr/0019-mlflow-sync.md): its settings, what waits, conflicts, the last sync. */
+export const getRemoteStatus = () => call<RemoteStatus>("get_remote_status");
+
+/**
+ * Saves the server's settings; a typed `secret` goes to the OS keyring (KEYRING_UNAVAILABLE when there is none:
+ * the user names an environment variable instead). Without `secret` the saved one is kept.
+ */
+export const saveRemoteSettings = (request: SaveRemoteRequest) =>
+  call<RemoteStatus>("save_remote_settings", { request: { ...request } });
+
+/** Forgets the server (and its secret in the keyring); shared models stay, as local models. */
+export const clearRemoteSettings = () => call<RemoteStatus>("clear_remote_settings");
+
+/** Asks the server what it is, with these settings, without saving them. */
+export const testRemoteConnection = (request: SaveRemoteRequest) =>
+  call<ConnectionReport>("test_remote_connection", { request: { ...request } });
+
+/** Pulls from and pushes to the team server now. */
+export const syncNow = () => call<SyncReport>("sync_now");
+
+/** Puts a local model on the team server; resolves to a message for the user. */
+export const shareModel = (modelId: string) => call<string>("share_model", { request: { modelId } });
+
+/** Settles a conflict by taking the server's side or keeping the local one; resolves to a message for the user. */
+export const resolveConflict = (request: ResolveConflictRequest) =>
+  call<string>("resolve_conflict", { request: { ...request } });
+
+/** A model's MLflow side, or null when it is not shared. */
+export const getRemoteLink = (modelId: string) =>
+  call<RemoteLink | null>("get_remote_link", { request: { modelId } });
+
+/** Opens the model's page in MLflow's UI in the browser (Rust opens it); resolves to its address. */
+export const openInMlflow = (modelId: string) => call<string>("open_in_mlflow", { request: { modelId } });

@@ -4,3 +4,4 @@ export * from "./mutations";
 export * from "./gates";
 export * from "./backups";
 export * from "./tasks";
+export * from "./remote";

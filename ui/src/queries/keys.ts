@@ -94,3 +94,11 @@ export const backupKeys = {
   all: ["backups"] as const,
   list: () => [...backupKeys.all, "list"] as const,
 };
+
+/** The team server: its status (header, dialog) and each model's link to it (details). */
+export const remoteKeys = {
+  all: ["remote"] as const,
+  status: () => [...remoteKeys.all, "status"] as const,
+  links: () => [...remoteKeys.all, "link"] as const,
+  link: (modelId: string) => [...remoteKeys.links(), modelId] as const,
+};

@@ -12,6 +12,10 @@ import type { RegistryStatus } from "../bindings/RegistryStatus";
 import type { Model } from "../bindings/Model";
 import type { ModelDetails } from "../bindings/ModelDetails";
 import type { ModelList } from "../bindings/ModelList";
+import type { RemoteLink } from "../bindings/RemoteLink";
+import type { RemoteSettings } from "../bindings/RemoteSettings";
+import type { RemoteStatus } from "../bindings/RemoteStatus";
+import type { SyncConflict } from "../bindings/SyncConflict";
 import type { Summary } from "../bindings/Summary";
 import type { CheckResult } from "../bindings/CheckResult";
 import type { Comparator } from "../bindings/Comparator";
@@ -50,6 +54,8 @@ export const model1: Model = {
   previousVersion: "2.0.9",
   lastTest: { passed: 5, total: 5, version: "2.1.0" },
   isDemo: true,
+  teamServer: null,
+  metricsKnown: true,
 };
 
 export const model2: Model = {
@@ -71,6 +77,8 @@ export const model2: Model = {
   previousVersion: "1.8.4",
   lastTest: { passed: 4, total: 5, version: "1.8.5" },
   isDemo: true,
+  teamServer: null,
+  metricsKnown: true,
 };
 
 export const model3: Model = {
@@ -92,6 +100,8 @@ export const model3: Model = {
   previousVersion: null,
   lastTest: null,
   isDemo: true,
+  teamServer: null,
+  metricsKnown: true,
 };
 
 export const model4: Model = {
@@ -113,6 +123,8 @@ export const model4: Model = {
   previousVersion: "1.5.1",
   lastTest: { passed: 5, total: 5, version: "1.5.2" },
   isDemo: true,
+  teamServer: null,
+  metricsKnown: true,
 };
 
 export const seedModels: Model[] = [model1, model2, model3, model4];
@@ -285,6 +297,7 @@ export const versionInfo = (model: Model, overrides: Partial<VersionInfo> = {}):
   framework: model.framework,
   artifact: null,
   notes: null,
+  metricsKnown: true,
   tags: [],
   deployments: [],
   ...overrides,
@@ -492,3 +505,70 @@ export const preMigrationBackup: BackupInfo = {
 
 /** What list_backups answers: newest first. */
 export const backupList: BackupList = { dir: BACKUPS_DIR, keep: 10, backups: [manualBackup, dailyBackup, preMigrationBackup] };
+
+/** What get_remote_status answers when no team server is set. */
+export const noRemote: RemoteStatus = { settings: null, waiting: 0, conflicts: [], sharedModels: 0, lastSync: null, lastError: null };
+
+export const TEAM_URL = "http://mlflow.internal:5000";
+
+export const remoteSettings: RemoteSettings = {
+  url: TEAM_URL,
+  auth: "basic",
+  username: "ana",
+  secretEnv: null,
+  productionAlias: "champion",
+  stagingAlias: "challenger",
+};
+
+export const conflict: SyncConflict = {
+  modelId: "model-shared",
+  name: "Fraud scorer",
+  alias: "champion",
+  base: "3",
+  server: "4",
+  local: "production at 1.3.0",
+};
+
+const FIXTURE_NOW = Date.now();
+
+/** A server set, synced `minutesAgo` minutes before the tests started; `over` changes any field. */
+export const remoteStatus = (over: Partial<RemoteStatus> = {}, minutesAgo = 3): RemoteStatus => ({
+  settings: remoteSettings,
+  waiting: 0,
+  conflicts: [],
+  sharedModels: 2,
+  lastSync: new Date(FIXTURE_NOW - minutesAgo * 60_000).toISOString(),
+  lastError: null,
+  ...over,
+});
+
+/** A model pulled from the team server (not demo): its current version's run logged none of ModelOps' metrics. */
+export const sharedModel: Model = {
+  ...model3,
+  id: "model-shared",
+  name: "Fraud scorer",
+  version: "1.3.0",
+  previousVersion: "1.2.0",
+  status: "production",
+  isDemo: false,
+  teamServer: TEAM_URL,
+  metricsKnown: false,
+};
+
+/** A local model of the user's own (not demo, not shared). */
+export const localModel: Model = { ...model3, id: "model-local", name: "Churn predictor", isDemo: false };
+
+export const remoteLink: RemoteLink = {
+  server: TEAM_URL,
+  mlflowName: "fraud-scorer",
+  webUrl: `${TEAM_URL}/#/models/fraud-scorer`,
+  versions: [
+    { version: "1.3.0", mlflowVersion: "4", metricsKnown: false },
+    { version: "1.2.0", mlflowVersion: "3", metricsKnown: true },
+  ],
+  production: "4",
+  staging: "3",
+  waiting: 2,
+  conflict: null,
+  syncedAt: hoursAgo(1),
+};

@@ -15,7 +15,7 @@ import type { ModelView } from "../bindings/ModelView";
 import type { Status } from "../bindings/Status";
 import type { TaskProgress } from "../bindings/TaskProgress";
 import type { TimelineQuery } from "../bindings/TimelineQuery";
-import { abortedAbTest, analysisOf, backupList, bWinsAnalysis, defaultSuite, details, metricHistory, modelList, registryStatus, runningAbTest, seedModels, summary, timelinePage } from "./fixtures";
+import { noRemote, abortedAbTest, analysisOf, backupList, bWinsAnalysis, defaultSuite, details, metricHistory, modelList, registryStatus, runningAbTest, seedModels, summary, timelinePage } from "./fixtures";
 
 export interface IpcCall {
   cmd: string;
@@ -132,6 +132,9 @@ export function mockBackend(
       return metricHistory(m);
     },
     query_timeline: (args) => timelinePage((args as { request: TimelineQuery }).request, models),
+    // No team server: the header shows only its button, and details ask for no link.
+    get_remote_status: () => noRemote,
+    get_remote_link: () => null,
     production_at: (args) => {
       const { modelId, at } = (args as { request: { modelId: string; at: string } }).request;
       return { modelId, at, version: null, since: null, until: null };

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useId, useState } from "react";
+import { lazy, Suspense, useId, useState, type ReactNode } from "react";
 import { ErrorBoundary } from "react-error-boundary";
 import { PackagePlus, X } from "lucide-react";
 import type { Model } from "../../bindings/Model";
@@ -32,6 +32,8 @@ import { QualityGatesSection } from "../gates/QualityGatesSection";
 import { RunPill } from "../gates/TestRunsList";
 import { RegisterDialog } from "../register/RegisterDialog";
 import { ModelActions } from "./ModelActions";
+import { MlflowBadge, UnknownMetric } from "../team/remoteBits";
+import { RemoteSection } from "../team/RemoteSection";
 
 // The charts (recharts with its d3 and redux parts) weigh as much JavaScript as the rest of the page: loaded when
 // details first open, rather than parsed at every start of the app.
@@ -63,6 +65,12 @@ export function ModelDetailsModal({ model: fromList, onClose }: Props) {
           <p className="modal-subtitle">
             <span className="mono">{model.id}</span> · version <span className="mono">{model.version}</span> ·{" "}
             <StatusBadge status={model.status} />
+            {model.teamServer ? (
+              <>
+                {" "}
+                <MlflowBadge server={model.teamServer} />
+              </>
+            ) : null}
             {model.isDemo ? (
               <>
                 {" "}
@@ -104,12 +112,12 @@ export function ModelDetailsModal({ model: fromList, onClose }: Props) {
         <section className="detail-section" aria-labelledby={`${titleId}-metrics`}>
           <h3 id={`${titleId}-metrics`}>Current version</h3>
           <dl className="facts">
-            <Fact label="Accuracy" value={fractionPct(model.accuracy, 1)} />
-            <Fact label="Latency" value={ms(model.latency)} />
-            <Fact label="Throughput" value={`${formatNumber(model.throughput)} req/s`} />
-            <Fact label="Uptime" value={pct(model.uptime, 2)} />
-            <Fact label="AI confidence" value={fractionPct(model.aiConfidence, 1)} />
-            <Fact label="Error rate" value={fractionPct(model.errorRate, 2)} />
+            <Fact label="Accuracy" value={known(model, fractionPct(model.accuracy, 1))} />
+            <Fact label="Latency" value={known(model, ms(model.latency))} />
+            <Fact label="Throughput" value={known(model, `${formatNumber(model.throughput)} req/s`)} />
+            <Fact label="Uptime" value={known(model, pct(model.uptime, 2))} />
+            <Fact label="AI confidence" value={known(model, fractionPct(model.aiConfidence, 1))} />
+            <Fact label="Error rate" value={known(model, fractionPct(model.errorRate, 2))} />
             <Fact label="Framework" value={model.framework} />
             <Fact label="Size" value={model.size} />
             <Fact label="Deployed" value={model.deployedAt ? relative(model.deployedAt) : "Never"} title={utc(model.deployedAt)} />
@@ -121,6 +129,8 @@ export function ModelDetailsModal({ model: fromList, onClose }: Props) {
             />
           </dl>
         </section>
+
+        <RemoteSection model={model} idPrefix={titleId} />
 
         {details.isPending ? (
           <p className="muted loading-line">
@@ -144,7 +154,10 @@ export function ModelDetailsModal({ model: fromList, onClose }: Props) {
   );
 }
 
-function Fact({ label, value, title }: { label: string; value: string; title?: string }) {
+/** A metric as shown, or "—" for a version from a team server whose run logged none of ModelOps' metrics. */
+const known = (v: { metricsKnown: boolean }, shown: string): ReactNode => (v.metricsKnown ? shown : <UnknownMetric />);
+
+function Fact({ label, value, title }: { label: string; value: ReactNode; title?: string }) {
   return (
     <div className="fact">
       <dt>{label}</dt>
@@ -288,12 +301,12 @@ function VersionsTable({ versions }: { versions: readonly VersionInfo[] }) {
                 {v.version} {v.isCurrent ? <Badge tone="current">Current</Badge> : null}
               </th>
               <td>{v.framework}</td>
-              <td className="num">{fractionPct(v.accuracy, 1)}</td>
-              <td className="num">{ms(v.latency)}</td>
-              <td className="num">{formatNumber(v.throughput)}</td>
-              <td className="num">{pct(v.uptime, 2)}</td>
-              <td className="num">{fractionPct(v.aiConfidence, 1)}</td>
-              <td className="num">{fractionPct(v.errorRate, 2)}</td>
+              <td className="num">{known(v, fractionPct(v.accuracy, 1))}</td>
+              <td className="num">{known(v, ms(v.latency))}</td>
+              <td className="num">{known(v, formatNumber(v.throughput))}</td>
+              <td className="num">{known(v, pct(v.uptime, 2))}</td>
+              <td className="num">{known(v, fractionPct(v.aiConfidence, 1))}</td>
+              <td className="num">{known(v, fractionPct(v.errorRate, 2))}</td>
               <td className="num">{v.size}</td>
               <td>
                 <time dateTime={v.createdAt} title={utc(v.createdAt)}>

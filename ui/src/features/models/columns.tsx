@@ -3,6 +3,7 @@ import { createColumnHelper, rowSortingFeature, tableFeatures } from "@tanstack/
 import type { Model } from "../../bindings/Model";
 import type { SortKey } from "../../bindings/SortKey";
 import { Badge, StatusBadge } from "../../components/Badge";
+import { MlflowBadge, UnknownMetric } from "../team/remoteBits";
 import { formatNumber, fractionPct, ms, pct, relative, utc } from "../../lib/format";
 
 export const features = tableFeatures({ rowSortingFeature });
@@ -34,6 +35,17 @@ export const COLUMN_LOOK: Record<string, ColumnLook> = {
 
 export const ACTIONS_COLUMN = "actions";
 
+/**
+ * A metric cell: the value in its unit, or "—" when the model's current version came from a team server whose
+ * run logged none of ModelOps' metrics (the stored numbers are placeholders, never shown).
+ */
+function metric(format: (value: number) => string) {
+  function MetricCell({ row, getValue }: { row: { original: Model }; getValue: () => unknown }) {
+    return row.original.metricsKnown ? format(getValue() as number) : <UnknownMetric />;
+  }
+  return MetricCell;
+}
+
 export const columns = helper.columns([
   helper.accessor("name", {
     id: "name" satisfies SortKey,
@@ -42,14 +54,14 @@ export const columns = helper.columns([
   }),
   helper.accessor("version", { id: "version" satisfies SortKey, header: "Version", cell: (c) => <span className="mono">{c.getValue()}</span> }),
   helper.accessor("status", { id: "status" satisfies SortKey, header: "Status", cell: (c) => <StatusBadge status={c.getValue()} /> }),
-  helper.accessor("accuracy", { id: "accuracy" satisfies SortKey, header: "Accuracy", cell: (c) => fractionPct(c.getValue(), 1) }),
-  helper.accessor("latency", { id: "latency" satisfies SortKey, header: "Latency", cell: (c) => ms(c.getValue()) }),
-  helper.accessor("throughput", { id: "throughput" satisfies SortKey, header: "Req/s", cell: (c) => formatNumber(c.getValue()) }),
-  helper.accessor("uptime", { id: "uptime" satisfies SortKey, header: "Uptime", cell: (c) => pct(c.getValue(), 2) }),
+  helper.accessor("accuracy", { id: "accuracy" satisfies SortKey, header: "Accuracy", cell: metric((v) => fractionPct(v, 1)) }),
+  helper.accessor("latency", { id: "latency" satisfies SortKey, header: "Latency", cell: metric(ms) }),
+  helper.accessor("throughput", { id: "throughput" satisfies SortKey, header: "Req/s", cell: metric((v) => formatNumber(v)) }),
+  helper.accessor("uptime", { id: "uptime" satisfies SortKey, header: "Uptime", cell: metric((v) => pct(v, 2)) }),
   helper.accessor("framework", { id: "framework" satisfies SortKey, header: "Framework", cell: (c) => c.getValue() }),
   helper.accessor("size", { id: "size" satisfies SortKey, header: "Size", cell: (c) => c.getValue() }),
-  helper.accessor("aiConfidence", { id: "aiConfidence" satisfies SortKey, header: "AI conf.", cell: (c) => fractionPct(c.getValue(), 1) }),
-  helper.accessor("errorRate", { id: "errorRate" satisfies SortKey, header: "Error rate", cell: (c) => fractionPct(c.getValue(), 2) }),
+  helper.accessor("aiConfidence", { id: "aiConfidence" satisfies SortKey, header: "AI conf.", cell: metric((v) => fractionPct(v, 1)) }),
+  helper.accessor("errorRate", { id: "errorRate" satisfies SortKey, header: "Error rate", cell: metric((v) => fractionPct(v, 2)) }),
   helper.accessor("deployedAt", {
     id: "deployedAt" satisfies SortKey,
     header: "Deployed",
@@ -82,6 +94,7 @@ function NameCell({ model: m }: { model: Model }) {
       </span>
       <span className="model-sub">
         <span className="mono">{m.id}</span>
+        {m.teamServer ? <MlflowBadge server={m.teamServer} /> : null}
         {m.isDemo ? (
           <Badge tone="demo" title="Seed data: its metrics are illustrative, not measured.">
             Demo
