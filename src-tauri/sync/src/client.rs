@@ -74,12 +74,14 @@ pub struct RegisteredModel {
     pub tags: Vec<KeyValue>,
 }
 
+/// The value of the tag `key` among MLflow's key/value list.
+fn tag_in<'a>(tags: &'a [KeyValue], key: &str) -> Option<&'a str> {
+    tags.iter().find(|t| t.key == key).map(|t| t.value.as_str())
+}
+
 impl RegisteredModel {
     pub fn tag(&self, key: &str) -> Option<&str> {
-        self.tags
-            .iter()
-            .find(|t| t.key == key)
-            .map(|t| t.value.as_str())
+        tag_in(&self.tags, key)
     }
     pub fn alias(&self, alias: &str) -> Option<&str> {
         self.aliases
@@ -105,10 +107,7 @@ pub struct ModelVersion {
 
 impl ModelVersion {
     pub fn tag(&self, key: &str) -> Option<&str> {
-        self.tags
-            .iter()
-            .find(|t| t.key == key)
-            .map(|t| t.value.as_str())
+        tag_in(&self.tags, key)
     }
 }
 
@@ -235,12 +234,7 @@ impl Client {
             if let Some(b) = body {
                 req = req.json(b);
             }
-            req = match &self.auth {
-                Auth::None => req,
-                Auth::Basic { username, password } => req.basic_auth(username, Some(password)),
-                Auth::Bearer(token) => req.bearer_auth(token),
-            };
-            let retry = match req.send().await {
+            let retry = match self.authed(req).send().await {
                 Err(e) => {
                     let err = self.transport_error(&e);
                     // A timeout is not retried: the next try would wait as long again.
@@ -275,6 +269,20 @@ impl Client {
             wait *= 2;
             attempt += 1;
         }
+    }
+
+    fn authed(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.auth {
+            Auth::None => req,
+            Auth::Basic { username, password } => req.basic_auth(username, Some(password)),
+            Auth::Bearer(token) => req.bearer_auth(token),
+        }
+    }
+
+    /// A POST whose answer carries nothing the caller needs.
+    async fn post(&self, path: &str, body: Value) -> Result<()> {
+        let _: Value = self.call(Method::POST, path, &[], Some(&body)).await?;
+        Ok(())
     }
 
     fn answer(
@@ -385,13 +393,12 @@ impl Client {
     /// The server's MLflow version (`/version`, plain text), if it says.
     pub async fn version(&self) -> Result<Option<String>> {
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let mut req = self.http.get(format!("{}/version", self.base));
-        req = match &self.auth {
-            Auth::None => req,
-            Auth::Basic { username, password } => req.basic_auth(username, Some(password)),
-            Auth::Bearer(token) => req.bearer_auth(token),
-        };
-        let resp = req.send().await.map_err(|e| self.transport_error(&e))?;
+        let req = self.http.get(format!("{}/version", self.base));
+        let resp = self
+            .authed(req)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
         if !resp.status().is_success() {
             return Ok(None);
         }
@@ -536,39 +543,27 @@ impl Client {
             .iter()
             .map(|(k, v)| json!({"key": k, "value": v}))
             .collect();
-        let _: Value = self
-            .call(
-                Method::POST,
-                "registered-models/create",
-                &[],
-                Some(&json!({ "name": name, "tags": tags })),
-            )
-            .await?;
-        Ok(())
+        self.post(
+            "registered-models/create",
+            json!({ "name": name, "tags": tags }),
+        )
+        .await
     }
 
     pub async fn set_registered_model_tag(&self, name: &str, key: &str, value: &str) -> Result<()> {
-        let _: Value = self
-            .call(
-                Method::POST,
-                "registered-models/set-tag",
-                &[],
-                Some(&json!({ "name": name, "key": key, "value": value })),
-            )
-            .await?;
-        Ok(())
+        self.post(
+            "registered-models/set-tag",
+            json!({ "name": name, "key": key, "value": value }),
+        )
+        .await
     }
 
     pub async fn set_alias(&self, name: &str, alias: &str, version: &str) -> Result<()> {
-        let _: Value = self
-            .call(
-                Method::POST,
-                "registered-models/alias",
-                &[],
-                Some(&json!({ "name": name, "alias": alias, "version": version })),
-            )
-            .await?;
-        Ok(())
+        self.post(
+            "registered-models/alias",
+            json!({ "name": name, "alias": alias, "version": version }),
+        )
+        .await
     }
 
     pub async fn experiment_by_name(&self, name: &str) -> Result<Option<String>> {
@@ -640,31 +635,23 @@ impl Client {
             .iter()
             .map(|(k, v)| json!({"key": k, "value": v, "timestamp": now, "step": 0}))
             .collect();
-        let _: Value = self
-            .call(
-                Method::POST,
-                "runs/log-batch",
-                &[],
-                Some(&json!({ "run_id": run_id, "metrics": metrics })),
-            )
-            .await?;
-        Ok(())
+        self.post(
+            "runs/log-batch",
+            json!({ "run_id": run_id, "metrics": metrics }),
+        )
+        .await
     }
 
     pub async fn finish_run(&self, run_id: &str) -> Result<()> {
-        let _: Value = self
-            .call(
-                Method::POST,
-                "runs/update",
-                &[],
-                Some(&json!({
-                    "run_id": run_id,
-                    "status": "FINISHED",
-                    "end_time": chrono::Utc::now().timestamp_millis(),
-                })),
-            )
-            .await?;
-        Ok(())
+        self.post(
+            "runs/update",
+            json!({
+                "run_id": run_id,
+                "status": "FINISHED",
+                "end_time": chrono::Utc::now().timestamp_millis(),
+            }),
+        )
+        .await
     }
 
     pub async fn create_model_version(
