@@ -139,6 +139,7 @@ impl App {
     }
 
     pub async fn launch_binary(binary: &Path, data_dir: &Path) -> App {
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut last_err = None;
         for attempt in 1..=2 {
             let driver = DriverProcess::start(&xdg_home(data_dir));

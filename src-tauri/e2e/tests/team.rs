@@ -57,7 +57,10 @@ async fn a_model_from_an_mlflow_client_is_pulled_promoted_and_pushed_back() {
         .expect("pulled")
         .id;
 
-    // Its details say where it comes from; promote it to staging.
+    // Its details say where it comes from; promote it to staging. The search brings its row into view.
+    app.fill("//input[@id='model-search']", "iris").await;
+    app.el("//*[contains(@class, 'models-count') and normalize-space(.)='1 of 5 models']")
+        .await;
     app.click("//button[@aria-label='View details of iris-classifier']")
         .await;
     let section = app
