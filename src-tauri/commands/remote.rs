@@ -7,9 +7,11 @@ use modelops_core::remote::{
     ConnectionReport, RemoteLink, RemoteStatus, ResolveConflictRequest, SaveRemoteRequest,
     SyncReport,
 };
+use modelops_core::task::TaskProgress;
 use modelops_core::types::ModelRef;
 use modelops_core::{ErrorCode, Registry, RegistryError};
-use modelops_sync::SyncError;
+use modelops_sync::{Progress, SyncError, SyncOptions};
+use tauri::ipc::Channel;
 use tauri::State;
 
 use super::{blocking, on_blocking_thread};
@@ -84,21 +86,42 @@ pub async fn test_remote_connection(
     .await
 }
 
-/// Pulls and pushes now. Conflicts are in the report, not an error.
+/// Pulls and pushes now, reporting each phase to `on_progress` (a first pull of a large server takes a
+/// while); `cancel_task` with `task_id` stops it: a cancelled pull takes in nothing, a cancelled push keeps
+/// what it sent and the rest waits. Conflicts are in the report, not an error.
 #[tauri::command]
-pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncReport, IpcError> {
+pub async fn sync_now(
+    state: State<'_, AppState>,
+    task_id: String,
+    on_progress: Channel<TaskProgress>,
+) -> Result<SyncReport, IpcError> {
     let registry = state.registry()?;
-    on_blocking_thread(move || run_sync(&registry).map_err(IpcError::from)).await
+    let guard = state.tasks().begin(task_id)?;
+    on_blocking_thread(move || {
+        let opts = SyncOptions {
+            cancel: guard.token(),
+            // A page that went away cannot receive progress; the sync goes on regardless.
+            progress: Some(Box::new(move |p: Progress| {
+                let _ = on_progress.send(p.into());
+            })),
+            ..Default::default()
+        };
+        let out = run_sync(&registry, &opts).map_err(IpcError::from);
+        drop(guard);
+        out
+    })
+    .await
 }
 
 /// A sync on a connection of its own, so the page's queries are not queued behind a long pull.
-pub fn run_sync(registry: &Arc<Registry>) -> Result<SyncReport, SyncError> {
+pub fn run_sync(registry: &Arc<Registry>, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
     let _one = SYNCING.lock().unwrap_or_else(|p| p.into_inner());
+    opts.check_cancelled()?;
     let own = match registry.path() {
         Some(path) => Some(Registry::open(path)?.with_actor(registry.actor().to_owned())),
         None => None,
     };
-    modelops_sync::sync(own.as_ref().unwrap_or(registry), &Default::default())
+    modelops_sync::sync(own.as_ref().unwrap_or(registry), opts)
 }
 
 /// The background sync: at start and every few minutes while a server is set. Failures are logged and
@@ -111,7 +134,7 @@ pub fn start_background_sync(state: AppState) {
             std::thread::sleep(std::time::Duration::from_secs(3));
             if let Ok(registry) = state.registry() {
                 if matches!(registry.remote_settings(), Ok(Some(_))) {
-                    match run_sync(&registry) {
+                    match run_sync(&registry, &SyncOptions::default()) {
                         Ok(r) => log::info!(
                             "Synced with {}: {} new models, {} pushed, {} waiting, {} conflicts",
                             r.server,

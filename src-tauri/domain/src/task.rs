@@ -37,6 +37,17 @@ pub enum TaskPhase {
     BackingUp,
     /// Copying the backup's pages into the registry; `done`/`total` are bytes.
     Restoring,
+    /// A sync reading the team server's registered models; `done` counts them, `total` is 0 (MLflow does not
+    /// say how many there are).
+    ReadingModels,
+    /// A sync reading the server's model versions; `done` counts them, `total` is 0 (unknown).
+    ReadingVersions,
+    /// A sync reading the runs of the versions new here, for their metrics; `done`/`total` are runs.
+    FetchingMetrics,
+    /// A sync taking in what it read, in one transaction: `0 of 1` until it is done.
+    TakingIn,
+    /// A sync sending the waiting local changes; `done`/`total` are changes.
+    Pushing,
 }
 
 /// One progress report. Within a phase `done` never decreases, and the last report of a finished phase has
@@ -199,6 +210,13 @@ fn cancelled_message(phase: TaskPhase) -> String {
         | TaskPhase::Checking
         | TaskPhase::BackingUp
         | TaskPhase::Restoring => "Restore cancelled; the registry is as it was.",
+        TaskPhase::ReadingModels
+        | TaskPhase::ReadingVersions
+        | TaskPhase::FetchingMetrics
+        | TaskPhase::TakingIn
+        | TaskPhase::Pushing => {
+            "Sync cancelled; what was already sent stays sent and the rest waits."
+        }
     }
     .to_owned()
 }

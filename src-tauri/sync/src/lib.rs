@@ -13,11 +13,9 @@ mod pull;
 mod push;
 pub mod secrets;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-
 use chrono::Utc;
 use modelops_core::remote::{ConnectionReport, RemoteSettings, SyncReport};
+use modelops_core::task::{CancelToken, TaskPhase, TaskProgress};
 use modelops_core::Registry;
 
 pub use client::ClientOptions;
@@ -34,8 +32,25 @@ pub enum Progress {
     Runs { done: u64, total: u64 },
     /// Taking in what was read (one transaction).
     Applying,
+    /// Taken in.
+    Applied,
     /// Local changes sent.
     Pushed { done: u64, total: u64 },
+}
+
+impl From<Progress> for TaskProgress {
+    /// The page's progress bar speaks `TaskProgress`; a count whose end MLflow does not tell has total 0.
+    fn from(p: Progress) -> TaskProgress {
+        let (phase, done, total) = match p {
+            Progress::Models(n) => (TaskPhase::ReadingModels, n, 0),
+            Progress::Versions(n) => (TaskPhase::ReadingVersions, n, 0),
+            Progress::Runs { done, total } => (TaskPhase::FetchingMetrics, done, total),
+            Progress::Applying => (TaskPhase::TakingIn, 0, 1),
+            Progress::Applied => (TaskPhase::TakingIn, 1, 1),
+            Progress::Pushed { done, total } => (TaskPhase::Pushing, done, total),
+        };
+        TaskProgress { phase, done, total }
+    }
 }
 
 /// Knobs of one sync. The defaults suit a real server; tests shrink the pages to cross them.
@@ -47,7 +62,9 @@ pub struct SyncOptions {
     pub versions_page: u32,
     /// Requests in flight at once (run searches, models pushed side by side; each model's order is kept).
     pub parallel: usize,
-    pub cancel: Arc<AtomicBool>,
+    /// Checked before every request and before taking in what was read: a cancelled pull takes in nothing,
+    /// a cancelled push stops between changes (each model's order kept, the rest waiting).
+    pub cancel: CancelToken,
     pub progress: Option<Box<dyn Fn(Progress) + Send + Sync>>,
 }
 
@@ -58,15 +75,20 @@ impl Default for SyncOptions {
             models_page: 1000,
             versions_page: 10_000,
             parallel: 8,
-            cancel: Arc::new(AtomicBool::new(false)),
+            cancel: CancelToken::new(),
             progress: None,
         }
     }
 }
 
 impl SyncOptions {
+    /// `SyncError::Cancelled` once the sync was asked to stop (the shell checks before waiting its turn).
+    pub fn check_cancelled(&self) -> Result<()> {
+        self.check()
+    }
+
     pub(crate) fn check(&self) -> Result<()> {
-        if self.cancel.load(Ordering::Relaxed) {
+        if self.cancel.is_cancelled() {
             Err(SyncError::Cancelled)
         } else {
             Ok(())
@@ -137,6 +159,7 @@ pub fn sync(reg: &Registry, opts: &SyncOptions) -> Result<SyncReport> {
         opts.check()?;
         opts.report(Progress::Applying);
         let applied = reg.apply_pull(&settings, &models, Utc::now())?;
+        opts.report(Progress::Applied);
         let pushed = push::Pusher::new(&client, reg, &settings, opts)
             .push()
             .await?;

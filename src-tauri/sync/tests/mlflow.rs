@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use modelops_core::remote::{AuthKind, ConflictChoice, RemoteSettings};
+use modelops_core::task::CancelToken;
 use modelops_core::types::{
     DeployTarget, EventAction, Metrics, RegisterModelRequest, RegisterVersionRequest,
     RollbackRequest, Status,
@@ -96,6 +97,24 @@ fn a_first_pull_crosses_pages_and_maps_aliases_tags_and_metrics() {
         c.set_registered_model_tag('old-model', 'modelops.archived', 'true')");
     let report = within(120, move || {
         let (_dir, reg) = registry(&url);
+        // Cancelled once the runs' metrics are being read: nothing is taken in, and the next sync starts over.
+        let before = reg.content_fingerprint().expect("fp");
+        let cancel = CancelToken::new();
+        let c = cancel.clone();
+        let cancelled = SyncOptions {
+            cancel: cancel.clone(),
+            progress: Some(Box::new(move |p| {
+                if matches!(p, Progress::Runs { .. }) {
+                    c.cancel();
+                }
+            })),
+            ..small_pages()
+        };
+        let err = sync(&reg, &cancelled).expect_err("cancelled");
+        assert_eq!(err.code(), ErrorCode::Cancelled, "{err}");
+        assert_eq!(reg.content_fingerprint().expect("fp"), before);
+        assert!(reg.remote_status().expect("status").last_sync.is_none());
+
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let s = seen.clone();
         let opts = SyncOptions {

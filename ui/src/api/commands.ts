@@ -319,8 +319,11 @@ export const clearRemoteSettings = () => call<RemoteStatus>("clear_remote_settin
 export const testRemoteConnection = (request: SaveRemoteRequest) =>
   call<ConnectionReport>("test_remote_connection", { request: { ...request } });
 
-/** Pulls from and pushes to the team server now. */
-export const syncNow = () => call<SyncReport>("sync_now");
+/**
+ * Pulls from and pushes to the team server now, reporting each phase (a first pull of a large server takes a
+ * while). Cancelled, it rejects with CANCELLED: a pull takes in nothing, a push keeps what it sent.
+ */
+export const syncNow = (task?: TaskOptions) => call<SyncReport>("sync_now", taskArgs(task));
 
 /** Puts a local model on the team server; resolves to a message for the user. */
 export const shareModel = (modelId: string) => call<string>("share_model", { request: { modelId } });

@@ -3,4 +3,4 @@
 /**
  * What a long task is doing, for the page's label ("N of M rows", "x MB of y MB").
  */
-export type TaskPhase = "exporting" | "importing" | "hashing" | "unpacking" | "checking" | "backingUp" | "restoring";
+export type TaskPhase = "exporting" | "importing" | "hashing" | "unpacking" | "checking" | "backingUp" | "restoring" | "readingModels" | "readingVersions" | "fetchingMetrics" | "takingIn" | "pushing";

@@ -4,6 +4,8 @@ import { formatNumber } from "../lib/format";
 import { Button } from "./Button";
 
 interface Props {
+  /** A smaller, one-line variant, e.g. for the header. */
+  compact?: boolean;
   /** What is running, e.g. "Exporting models": the bar's accessible name. */
   label: string;
   /** The latest report; null before the first one (the bar is then indeterminate). */
@@ -30,18 +32,30 @@ export function progressText(p: Progress): string {
     // SQLite's check says nothing of its progress: 0 of 1 until done.
     case "checking":
       return p.done >= p.total ? "Checked" : "Checking…";
+    // MLflow does not say how many there are: a count, not "n of m".
+    case "readingModels":
+      return `${formatNumber(p.done)} registered ${p.done === 1 ? "model" : "models"} read`;
+    case "readingVersions":
+      return `${formatNumber(p.done)} ${p.done === 1 ? "version" : "versions"} read`;
+    case "fetchingMetrics":
+      return `Metrics of ${formatNumber(p.done)} of ${formatNumber(p.total)} ${p.total === 1 ? "run" : "runs"}`;
+    case "takingIn":
+      return p.done >= p.total ? "Taken in" : "Taking in…";
+    case "pushing":
+      return `${formatNumber(p.done)} of ${formatNumber(p.total)} ${p.total === 1 ? "change" : "changes"} sent`;
   }
 }
 
 /** A progress bar with what it counts and a Cancel button, for work that Rust reports on (see api/tasks.ts). */
-export function TaskProgress({ label, progress, onCancel, cancelling = false }: Props) {
+export function TaskProgress({ label, progress, onCancel, cancelling = false, compact = false }: Props) {
   const labelId = useId();
   const text = progress ? progressText(progress) : "Starting…";
-  // An empty task (0 of 0) is complete, not indeterminate.
-  const max = progress ? Math.max(progress.total, 1) : undefined;
-  const value = progress ? (progress.total === 0 ? 1 : progress.done) : undefined;
+  // An empty task (0 of 0) is complete, not indeterminate; a count with no known end is indeterminate.
+  const open = progress === null || progress.phase === "readingModels" || progress.phase === "readingVersions";
+  const max = open ? undefined : Math.max(progress.total, 1);
+  const value = open ? undefined : progress.total === 0 ? 1 : progress.done;
   return (
-    <div className="task-progress">
+    <div className={compact ? "task-progress task-progress-compact" : "task-progress"}>
       <div className="task-progress-head">
         <span id={labelId} className="task-progress-label">
           {cancelling ? `${label}: cancelling…` : label}

@@ -84,8 +84,8 @@ export function useTestRemoteConnection() {
 
 export function useSyncNow() {
   const qc = useQueryClient();
-  return useMutation<SyncReport, ApiError, void>({
-    mutationFn: syncNow,
+  return useMutation<SyncReport, ApiError, TaskOptions | undefined>({
+    mutationFn: (task) => syncNow(task),
     // A failed sync may still have pulled part of it, and its error is in the status.
     onSettled: () => invalidateAfterSync(qc),
   });

@@ -4,7 +4,8 @@ import { AlertTriangle, CloudCog, RefreshCw } from "lucide-react";
 import { Button } from "../../components/Button";
 import { useToast } from "../../components/Toast";
 import { plural, relative, utc } from "../../lib/format";
-import { invalidateAfterBackgroundSync, useRemoteStatus, useSyncNow } from "../../queries";
+import { TaskProgress } from "../../components/TaskProgress";
+import { invalidateAfterBackgroundSync, useRemoteStatus, useSyncNow, useTask } from "../../queries";
 import { ConflictsDialog } from "./ConflictsDialog";
 import { TeamRegistryDialog } from "./TeamRegistryDialog";
 import { syncReportText } from "./team";
@@ -36,6 +37,7 @@ function SyncStatus() {
   const toast = useToast();
   const status = useRemoteStatus();
   const sync = useSyncNow();
+  const task = useTask();
   const [conflictsOpen, setConflictsOpen] = useState(false);
   const lastSync = status.data?.lastSync ?? null;
 
@@ -52,9 +54,14 @@ function SyncStatus() {
   if (!s?.settings) return null;
 
   const runSync = () =>
-    sync.mutate(undefined, {
+    sync.mutate(task.begin(), {
       onSuccess: (r) => toast.success(`Synced with ${r.server}`, syncReportText(r)),
-      onError: (err) => toast.error("The sync failed", err.message),
+      onError: (err) => {
+        // The user asked for it: news, not a failure.
+        if (err.code === "CANCELLED") toast.info("Sync cancelled", err.message);
+        else toast.error("The sync failed", err.message);
+      },
+      onSettled: task.end,
     });
 
   const conflicts = s.conflicts.length;
@@ -66,7 +73,16 @@ function SyncStatus() {
           {plural(conflicts, "conflict")}
         </button>
       ) : null}
-      {s.lastError ? (
+      {/* From Rust's first report: a sync that ends at once shows no bar. The page stays usable meanwhile. */}
+      {sync.isPending && task.progress ? (
+        <TaskProgress
+          compact
+          label="Syncing"
+          progress={task.progress}
+          onCancel={task.cancel}
+          cancelling={task.cancelling}
+        />
+      ) : s.lastError ? (
         <span className="sync-error" title={s.lastError}>
           <AlertTriangle size={14} aria-hidden="true" />
           <span className="sync-error-text">{s.lastError}</span>

@@ -4,7 +4,7 @@ import type { ConnectionReport } from "../../bindings/ConnectionReport";
 import type { RemoteStatus } from "../../bindings/RemoteStatus";
 import type { SyncReport } from "../../bindings/SyncReport";
 import { conflict, details, localModel, noRemote, remoteLink, remoteSettings, remoteStatus, seedModels, sharedModel, TEAM_URL } from "../../test/fixtures";
-import { mockBackend, renderApp } from "../../test/render";
+import { mockBackend, renderApp, sendProgress, taskArgs } from "../../test/render";
 import { UNKNOWN_METRICS_TITLE } from "./team";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
@@ -214,6 +214,41 @@ describe("header sync status", () => {
     ).toBeInTheDocument();
     expect(b.callsOf("sync_now")).toHaveLength(1);
     await waitFor(() => expect(b.callsOf("query_models").length).toBeGreaterThan(queriesBefore));
+  });
+
+  it("a long sync shows each phase in the header, and Cancel stops it with a note, not an error", async () => {
+    let reject: (e: unknown) => void = () => {};
+    const message = "Sync cancelled; what was already sent stays sent and the rest waits.";
+    const b = mockBackend({
+      get_remote_status: () => remoteStatus(),
+      sync_now: () => new Promise((_resolve, r) => (reject = r)),
+      cancel_task: () => {
+        reject({ code: "CANCELLED", message });
+        return null;
+      },
+    });
+    const { user } = renderApp();
+    await user.click(await screen.findByTestId("sync-now"));
+    await waitFor(() => expect(b.callsOf("sync_now")).toHaveLength(1));
+    const args = b.callsOf("sync_now")[0]?.args;
+    expect(args).toEqual(taskArgs);
+    expect(screen.queryByTestId("task-progress")).not.toBeInTheDocument();
+
+    sendProgress(args, { phase: "readingModels", done: 10000, total: 0 });
+    const status = screen.getByTestId("sync-status");
+    expect(await within(status).findByText("10,000 registered models read")).toBeInTheDocument();
+    // MLflow does not say how many: the bar is indeterminate.
+    expect(within(status).getByRole("progressbar", { name: "Syncing" })).not.toHaveAttribute("value");
+    sendProgress(args, { phase: "fetchingMetrics", done: 4000, total: 10000 });
+    expect(await within(status).findByText("Metrics of 4,000 of 10,000 runs")).toBeInTheDocument();
+    expect(within(status).getByRole("progressbar", { name: "Syncing" })).toHaveAttribute("value", "4000");
+
+    await user.click(within(status).getByTestId("task-cancel"));
+    expect(b.callsOf("cancel_task")[0]?.args).toEqual({ taskId: (args as { taskId: string }).taskId });
+    expect(await within(toasts()).findByText("Sync cancelled")).toBeInTheDocument();
+    expect(within(toasts()).queryByText("The sync failed")).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByTestId("task-progress")).not.toBeInTheDocument());
+    expect(screen.getByTestId("sync-now")).toBeEnabled();
   });
 
   it("Sync now's failure is the error toast with Rust's message", async () => {
