@@ -66,7 +66,12 @@ pub(crate) fn write_models_csv<W: Write>(
         }
         w.write_field(csv_safe(text(8)?).as_ref())?;
         let size_bytes: i64 = r.get(9)?;
-        w.write_field(format_size(size_bytes))?;
+        // No size: an empty cell (the page's "—" means nothing to a spreadsheet).
+        w.write_field(if size_bytes > 0 {
+            format_size(size_bytes)
+        } else {
+            String::new()
+        })?;
         buf.clear();
         let _ = write!(buf, "{size_bytes}");
         w.write_field(&buf)?;

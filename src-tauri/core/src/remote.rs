@@ -59,6 +59,7 @@ pub struct PushVersion {
     pub version: String,
     pub metrics: Option<Metrics>,
     pub framework: String,
+    pub size_bytes: i64,
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,
     /// Its MLflow version number, when the server has it.
@@ -555,8 +556,10 @@ impl Registry {
             let mut stmt = tx.prepare_cached(
                 "SELECT v.id, v.version, v.accuracy, v.latency_ms, v.throughput_rps, v.uptime_pct,
                         v.ai_confidence, v.error_rate, v.framework, v.notes, v.created_at,
-                        rv.mlflow_version, coalesce(rv.metrics_known, 1)
-                 FROM model_versions v LEFT JOIN remote_versions rv ON rv.version_id = v.id
+                        rv.mlflow_version, coalesce(rv.metrics_known, 1), v.size_bytes,
+                        coalesce(nullif(v.framework, ''), m.framework)
+                 FROM model_versions v JOIN models m ON m.id = v.model_id
+                 LEFT JOIN remote_versions rv ON rv.version_id = v.id
                  WHERE v.model_id = ?1 ORDER BY v.seq",
             )?;
             let versions = stmt
@@ -574,7 +577,8 @@ impl Registry {
                         version_id: r.get(0)?,
                         version: r.get(1)?,
                         metrics: known.then_some(metrics),
-                        framework: r.get(8)?,
+                        framework: r.get(14)?,
+                        size_bytes: r.get(13)?,
                         notes: r.get(9)?,
                         created_at: r.get(10)?,
                         mlflow_version: r.get(11)?,
@@ -916,7 +920,14 @@ fn new_model(
     applied: &mut PullApplied,
 ) -> Result<()> {
     let id = format!("model-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    let framework = "unknown";
+    // The newest version's framework tag if a ModelOps pushed it; another client's model has none.
+    let framework = m
+        .versions
+        .iter()
+        .max_by_key(|v| v.mlflow_version.parse::<u64>().unwrap_or(0))
+        .and_then(|v| v.framework.as_deref())
+        .filter(|f| !f.trim().is_empty())
+        .unwrap_or("unknown");
     tx.execute(
         "INSERT INTO models (id, name, framework, status, created_at) VALUES (?1, ?2, ?3, 'development', ?4)",
         params![id, m.name, framework, now],
@@ -1051,7 +1062,7 @@ fn add_versions(
             "INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps, uptime_pct,
                  ai_confidence, error_rate, size_bytes, is_demo, created_at, version_key, framework,
                  notes, tags_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, 0, ?10, ?11, '', ?12, ?13)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12, ?13, ?14, ?15)",
             params![
                 model_id,
                 version,
@@ -1062,8 +1073,10 @@ fn add_versions(
                 metrics.uptime,
                 metrics.ai_confidence,
                 metrics.error_rate,
+                v.size_bytes.unwrap_or(0).max(0),
                 v.created_at,
                 crate::version::sort_key(&version),
+                v.framework.as_deref().unwrap_or(""),
                 m.description.as_deref().filter(|d| !d.is_empty()),
                 version_tags(v),
             ],

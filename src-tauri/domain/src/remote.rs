@@ -17,6 +17,10 @@ pub const TAG_KEY: &str = "modelops.key";
 pub const TAG_ARCHIVED: &str = "modelops.archived";
 /// The registered-model tag naming the local model a share created, so a resumed share recognises it.
 pub const TAG_ORIGIN: &str = "modelops.origin";
+/// Version tags carrying what MLflow has no field for: the framework and the artifact's size in bytes. A
+/// version another client created has neither; it then shows "unknown" and "—".
+pub const TAG_FRAMEWORK: &str = "modelops.framework";
+pub const TAG_SIZE: &str = "modelops.size_bytes";
 /// The experiment the runs of pushed versions are logged in.
 pub const EXPERIMENT: &str = "modelops-registry";
 
@@ -254,6 +258,10 @@ pub struct RemoteVersion {
     pub metrics: Option<Metrics>,
     pub created_at: DateTime<Utc>,
     pub source: Option<String>,
+    /// The `modelops.framework` tag.
+    pub framework: Option<String>,
+    /// The `modelops.size_bytes` tag.
+    pub size_bytes: Option<i64>,
 }
 
 /// The state the aliases and the archived mark give a model. `fallback` is the version a model without an

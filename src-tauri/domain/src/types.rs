@@ -1056,8 +1056,12 @@ pub struct AbVariantData {
     pub imported_at: DateTime<Utc>,
 }
 
-/// Decimal units like the seed ("2.5GB", "850MB").
+/// Decimal units like the seed ("2.5GB", "850MB"). No size at all (0: a model pulled from an MLflow server,
+/// which records none, or registered without one) is "—", not a misleading "0B".
 pub fn format_size(bytes: i64) -> String {
+    if bytes <= 0 {
+        return "—".to_owned();
+    }
     const UNITS: [(&str, f64); 4] = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)];
     let b = bytes as f64;
     for (unit, scale) in UNITS {
@@ -1069,4 +1073,17 @@ pub fn format_size(bytes: i64) -> String {
         }
     }
     format!("{bytes}B")
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::format_size;
+
+    #[test]
+    fn sizes_in_decimal_units_and_no_size_as_a_dash() {
+        assert_eq!(format_size(2_500_000_000), "2.5GB");
+        assert_eq!(format_size(850_000_000), "850MB");
+        assert_eq!(format_size(999), "999B");
+        assert_eq!(format_size(0), "—");
+    }
 }

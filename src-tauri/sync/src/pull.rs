@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
 use modelops_core::remote::{
-    metrics_from_run, RemoteModel, RemoteSettings, RemoteVersion, TAG_ARCHIVED, TAG_KEY,
-    TAG_ORIGIN, TAG_VERSION,
+    metrics_from_run, RemoteModel, RemoteSettings, RemoteVersion, TAG_ARCHIVED, TAG_FRAMEWORK,
+    TAG_KEY, TAG_ORIGIN, TAG_SIZE, TAG_VERSION,
 };
 
 use crate::client::{Client, ModelVersion, RegisteredModel};
@@ -136,6 +136,8 @@ pub(crate) async fn read_server(
                             .timestamp_millis_opt(v.creation_timestamp)
                             .single()
                             .unwrap_or_else(Utc::now),
+                        framework: v.tag(TAG_FRAMEWORK).map(str::to_owned),
+                        size_bytes: v.tag(TAG_SIZE).and_then(|s| s.parse().ok()),
                         run_id: v.run_id.filter(|r| !r.is_empty()),
                         source: v.source,
                         mlflow_version: v.version,

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use futures::StreamExt;
 use modelops_core::remote::{
     metrics_for_run, version_key, OutboxItem, PushVersion, RemoteBase, RemoteSettings,
-    SyncConflict, EXPERIMENT, TAG_ARCHIVED, TAG_KEY, TAG_ORIGIN, TAG_VERSION,
+    SyncConflict, EXPERIMENT, TAG_ARCHIVED, TAG_FRAMEWORK, TAG_KEY, TAG_ORIGIN, TAG_SIZE,
+    TAG_VERSION,
 };
 use modelops_core::types::{EventAction, Status};
 use modelops_core::Registry;
@@ -349,7 +350,8 @@ impl<'a> Pusher<'a> {
                 &[
                     (TAG_VERSION, &v.version),
                     (TAG_KEY, &key),
-                    ("modelops.framework", &v.framework),
+                    (TAG_FRAMEWORK, &v.framework),
+                    (TAG_SIZE, &v.size_bytes.to_string()),
                 ],
             )
             .await?;

@@ -141,6 +141,11 @@ fn a_first_pull_crosses_pages_and_maps_aliases_tags_and_metrics() {
         );
         let ranker = model_named(&reg, "ranker");
         assert_eq!(ranker.status, Status::Staging);
+        // Another client's model: MLflow records neither a framework nor a size.
+        assert_eq!(
+            (ranker.framework.as_str(), ranker.size.as_str()),
+            ("unknown", "—")
+        );
         assert_eq!(model_named(&reg, "old-model").status, Status::Archived);
         assert!(
             report.skipped.iter().any(|s| s.starts_with("empty")),
@@ -258,8 +263,14 @@ fn two_folders_moving_production_offline_get_a_conflict_not_an_overwrite() {
 
         let (_b_dir, b) = registry(&url);
         sync(&b, &quick()).expect("b pulls");
-        let id_b = model_named(&b, "search-ranker").id;
-        assert_eq!(model_named(&b, "search-ranker").status, Status::Production);
+        let pulled = model_named(&b, "search-ranker");
+        let id_b = pulled.id;
+        assert_eq!(pulled.status, Status::Production);
+        // What MLflow has no field for rides in version tags: another folder sees A's framework and size.
+        assert_eq!(
+            (pulled.framework.as_str(), pulled.size.as_str()),
+            ("PyTorch", "1KB")
+        );
 
         // Both move production while offline: A to 2.0.0, B to 3.0.0.
         add_version(&a, &id_a, "2.0.0");
