@@ -96,12 +96,15 @@ fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
 
 fn set_setting(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
     match value {
-        Some(v) => conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+        Some(v) => conn
+            .prepare_cached(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, v],
-        )?,
-        None => conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
+            )?
+            .execute(params![key, v])?,
+        None => conn
+            .prepare_cached("DELETE FROM settings WHERE key = ?1")?
+            .execute([key])?,
     };
     Ok(())
 }
@@ -177,8 +180,8 @@ fn check_alias(alias: &str, what: &str) -> Result<String> {
 }
 
 fn count_waiting(conn: &Connection, server: &str) -> Result<u32> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM outbox o JOIN remote_models r ON r.model_id = o.model_id WHERE r.server = ?1",
+    Ok(conn.prepare_cached("SELECT count(*) FROM outbox o JOIN remote_models r ON r.model_id = o.model_id WHERE r.server = ?1")?
+        .query_row(
         [server],
         |r| r.get(0),
     )?)
@@ -226,9 +229,9 @@ fn set_base(
     base: &RemoteBase,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    conn.execute(
-        "UPDATE remote_models SET base_production = ?1, base_staging = ?2, base_archived = ?3, synced_at = ?4
-         WHERE model_id = ?5",
+    conn.prepare_cached("UPDATE remote_models SET base_production = ?1, base_staging = ?2, base_archived = ?3, synced_at = ?4
+         WHERE model_id = ?5")?
+        .execute(
         params![base.production, base.staging, base.archived, now, model_id],
     )?;
     Ok(())
@@ -345,8 +348,8 @@ impl Registry {
             Ok(RemoteStatus {
                 waiting: count_waiting(tx, &server)?,
                 conflicts: load_conflicts(tx, &server)?,
-                shared_models: tx.query_row(
-                    "SELECT count(*) FROM remote_models WHERE server = ?1",
+                shared_models: tx.prepare_cached("SELECT count(*) FROM remote_models WHERE server = ?1")?
+        .query_row(
                     [&server],
                     |r| r.get(0),
                 )?,
@@ -375,8 +378,8 @@ impl Registry {
                     model.name
                 )));
             }
-            tx.execute(
-                "INSERT INTO remote_models (model_id, server, mlflow_name) VALUES (?1, ?2, ?3)",
+            tx.prepare_cached("INSERT INTO remote_models (model_id, server, mlflow_name) VALUES (?1, ?2, ?3)")?
+        .execute(
                 params![model_id, settings.url, model.name],
             )
             .map_err(|e| match e.sqlite_error_code() {
@@ -386,8 +389,8 @@ impl Registry {
                 )),
                 _ => e.into(),
             })?;
-            tx.execute(
-                "INSERT INTO outbox (model_id, kind) VALUES (?1, 'share')",
+            tx.prepare_cached("INSERT INTO outbox (model_id, kind) VALUES (?1, 'share')")?
+        .execute(
                 [model_id],
             )?;
             Ok(format!(
@@ -403,8 +406,8 @@ impl Registry {
             let Some((server, mlflow_name, base)) = base_of(tx, model_id)? else {
                 return Ok(None);
             };
-            let (conflict, synced_at): (Option<String>, Option<DateTime<Utc>>) = tx.query_row(
-                "SELECT conflict, synced_at FROM remote_models WHERE model_id = ?1",
+            let (conflict, synced_at): (Option<String>, Option<DateTime<Utc>>) = tx.prepare_cached("SELECT conflict, synced_at FROM remote_models WHERE model_id = ?1")?
+        .query_row(
                 [model_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
@@ -425,8 +428,8 @@ impl Registry {
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
-            let waiting = tx.query_row(
-                "SELECT count(*) FROM outbox WHERE model_id = ?1",
+            let waiting = tx.prepare_cached("SELECT count(*) FROM outbox WHERE model_id = ?1")?
+        .query_row(
                 [model_id],
                 |r| r.get(0),
             )?;
@@ -473,8 +476,8 @@ impl Registry {
                         &format!("DELETE FROM outbox WHERE model_id = ?1 AND {MOVES}"),
                         [model_id],
                     )?;
-                    tx.execute(
-                        "UPDATE remote_models SET conflict = NULL, take_server = 1 WHERE model_id = ?1",
+                    tx.prepare_cached("UPDATE remote_models SET conflict = NULL, take_server = 1 WHERE model_id = ?1")?
+        .execute(
                         [model_id],
                     )?;
                     Ok(format!(
@@ -483,13 +486,13 @@ impl Registry {
                     ))
                 }
                 ConflictChoice::KeepMine => {
-                    tx.execute(
-                        "UPDATE remote_models SET conflict = NULL, base_production = seen_production,
-                             base_staging = seen_staging, base_archived = seen_archived WHERE model_id = ?1",
+                    tx.prepare_cached("UPDATE remote_models SET conflict = NULL, base_production = seen_production,
+                             base_staging = seen_staging, base_archived = seen_archived WHERE model_id = ?1")?
+        .execute(
                         [model_id],
                     )?;
-                    tx.execute(
-                        "UPDATE outbox SET attempts = 0, last_error = NULL WHERE model_id = ?1",
+                    tx.prepare_cached("UPDATE outbox SET attempts = 0, last_error = NULL WHERE model_id = ?1")?
+        .execute(
                         [model_id],
                     )?;
                     Ok(format!(
@@ -615,10 +618,10 @@ impl Registry {
                     model: model_id.to_owned(),
                     version: version.to_owned(),
                 })?;
-            tx.execute(
-                "INSERT INTO remote_versions (version_id, mlflow_version, run_id) VALUES (?1, ?2, ?3)
+            tx.prepare_cached("INSERT INTO remote_versions (version_id, mlflow_version, run_id) VALUES (?1, ?2, ?3)
                  ON CONFLICT (version_id) DO UPDATE SET mlflow_version = excluded.mlflow_version,
-                     run_id = coalesce(excluded.run_id, remote_versions.run_id)",
+                     run_id = coalesce(excluded.run_id, remote_versions.run_id)")?
+        .execute(
                 params![vid, mlflow_version, run_id],
             )?;
             Ok(())
@@ -628,7 +631,8 @@ impl Registry {
     /// A waiting change went through: it leaves the outbox and `base` is what the server shows now.
     pub fn finish_outbox(&self, entry_id: i64, model_id: &str, base: &RemoteBase) -> Result<()> {
         self.write(|tx| {
-            tx.execute("DELETE FROM outbox WHERE id = ?1", [entry_id])?;
+            tx.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
+                .execute([entry_id])?;
             set_base(tx, model_id, base, Utc::now())
         })
     }
@@ -636,10 +640,10 @@ impl Registry {
     /// A push of the entry failed; it stays, first in line.
     pub fn fail_outbox(&self, entry_id: i64, message: &str) -> Result<()> {
         self.write(|tx| {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?1 WHERE id = ?2",
-                params![message, entry_id],
-            )?;
+            )?
+            .execute(params![message, entry_id])?;
             Ok(())
         })
     }
@@ -681,9 +685,9 @@ const MOVES: &str =
 fn record_conflict(tx: &Connection, c: &SyncConflict, seen: &RemoteBase) -> Result<()> {
     let text = serde_json::to_string(c)
         .map_err(|e| RegistryError::Internal(format!("Can't record the conflict: {e}")))?;
-    tx.execute(
-        "UPDATE remote_models SET conflict = ?1, seen_production = ?2, seen_staging = ?3, seen_archived = ?4
-         WHERE model_id = ?5",
+    tx.prepare_cached("UPDATE remote_models SET conflict = ?1, seen_production = ?2, seen_staging = ?3, seen_archived = ?4
+         WHERE model_id = ?5")?
+        .execute(
         params![text, seen.production, seen.staging, seen.archived, c.model_id],
     )?;
     Ok(())
@@ -826,19 +830,17 @@ fn apply_model(
             record_conflict(tx, &c, &server_state)?;
             applied.conflicts.push(c);
         } else {
-            tx.execute(
-                "UPDATE remote_models SET seen_production = ?1, seen_staging = ?2, seen_archived = ?3
-                 WHERE model_id = ?4",
+            tx.prepare_cached("UPDATE remote_models SET seen_production = ?1, seen_staging = ?2, seen_archived = ?3
+                 WHERE model_id = ?4")?
+        .execute(
                 params![server_state.production, server_state.staging, server_state.archived, model_id],
             )?;
         }
         return Ok(());
     }
     apply_state(tx, actor, server, &model_id, &server_state, now, applied)?;
-    tx.execute(
-        "UPDATE remote_models SET take_server = 0 WHERE model_id = ?1",
-        [&model_id],
-    )?;
+    tx.prepare_cached("UPDATE remote_models SET take_server = 0 WHERE model_id = ?1")?
+        .execute([&model_id])?;
     set_base(tx, &model_id, &server_state, now)
 }
 
@@ -879,11 +881,11 @@ fn apply_state(
     }
     let before = load_model(tx, model_id)?;
     let deployed = matches!(status, Status::Staging | Status::Production);
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE models SET status = ?1, current_version_id = ?2,
              deployed_at = CASE WHEN ?3 THEN ?4 ELSE deployed_at END WHERE id = ?5",
-        params![status.as_str(), target_id, deployed, now, model_id],
-    )?;
+    )?
+    .execute(params![status.as_str(), target_id, deployed, now, model_id])?;
     let after = load_model(tx, model_id)?;
     let what = match status {
         Status::Production => format!("production alias → version {target_version}"),
@@ -928,14 +930,14 @@ fn new_model(
         .and_then(|v| v.framework.as_deref())
         .filter(|f| !f.trim().is_empty())
         .unwrap_or("unknown");
-    tx.execute(
-        "INSERT INTO models (id, name, framework, status, created_at) VALUES (?1, ?2, ?3, 'development', ?4)",
+    tx.prepare_cached("INSERT INTO models (id, name, framework, status, created_at) VALUES (?1, ?2, ?3, 'development', ?4)")?
+        .execute(
         params![id, m.name, framework, now],
     )?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO remote_models (model_id, server, mlflow_name) VALUES (?1, ?2, ?3)",
-        params![id, server, m.name],
-    )?;
+    )?
+    .execute(params![id, server, m.name])?;
     let added = add_versions(tx, &id, m, now)?;
     let map = version_map(tx, &id)?;
     let newest = map
@@ -954,11 +956,11 @@ fn new_model(
         .map(|(vid, v, _)| (*vid, v.clone()))
         .unwrap_or((newest.0, newest.1.clone()));
     let deployed = matches!(status, Status::Staging | Status::Production);
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE models SET current_version_id = ?1, status = ?2,
              deployed_at = CASE WHEN ?3 THEN ?4 ELSE NULL END WHERE id = ?5",
-        params![vid, status.as_str(), deployed, now, id],
-    )?;
+    )?
+    .execute(params![vid, status.as_str(), deployed, now, id])?;
     let after = load_model(tx, &id)?;
     let detail = format!(
         "{server}: registered model \"{}\" taken in with {} version{}",
@@ -1007,11 +1009,9 @@ fn add_versions(
         .filter_map(|(_, _, mv)| mv.as_deref())
         .collect();
     let mut taken: HashSet<String> = existing.iter().map(|(_, v, _)| v.clone()).collect();
-    let mut seq: i64 = tx.query_row(
-        "SELECT coalesce(max(seq), 0) FROM model_versions WHERE model_id = ?1",
-        [model_id],
-        |r| r.get(0),
-    )?;
+    let mut seq: i64 = tx
+        .prepare_cached("SELECT coalesce(max(seq), 0) FROM model_versions WHERE model_id = ?1")?
+        .query_row([model_id], |r| r.get(0))?;
     let mut versions: Vec<&RemoteVersion> = m
         .versions
         .iter()
@@ -1034,8 +1034,8 @@ fn add_versions(
                 )
                 .optional()?;
             if let Some(vid) = vid {
-                tx.execute(
-                    "INSERT OR REPLACE INTO remote_versions (version_id, mlflow_version, run_id) VALUES (?1, ?2, ?3)",
+                tx.prepare_cached("INSERT OR REPLACE INTO remote_versions (version_id, mlflow_version, run_id) VALUES (?1, ?2, ?3)")?
+        .execute(
                     params![vid, v.mlflow_version, v.run_id],
                 )?;
                 continue;
@@ -1058,11 +1058,11 @@ fn add_versions(
             error_rate: 0.0,
         });
         seq += 1;
-        tx.execute(
-            "INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps, uptime_pct,
+        tx.prepare_cached("INSERT INTO model_versions (model_id, version, seq, accuracy, latency_ms, throughput_rps, uptime_pct,
                  ai_confidence, error_rate, size_bytes, is_demo, created_at, version_key, framework,
                  notes, tags_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12, ?13, ?14, ?15)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12, ?13, ?14, ?15)")?
+        .execute(
             params![
                 model_id,
                 version,
@@ -1082,8 +1082,8 @@ fn add_versions(
             ],
         )?;
         let vid = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO remote_versions (version_id, mlflow_version, run_id, metrics_known) VALUES (?1, ?2, ?3, ?4)",
+        tx.prepare_cached("INSERT INTO remote_versions (version_id, mlflow_version, run_id, metrics_known) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(
             params![vid, v.mlflow_version, v.run_id, v.metrics.is_some()],
         )?;
         if v.metrics.is_some() {

@@ -95,6 +95,13 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 
 pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // rusqlite keeps 16 prepared statements by default; a pull takes in a model with some twenty distinct
+    // ones (with their triggers), and an evicted statement is parsed and planned again for the next model.
+    conn.set_prepared_statement_cache_capacity(64);
+    // Statement journals (the pages a statement inside a longer transaction may have to undo) stay in memory.
+    // On disk, one spill turned every later statement of a pull taking in 10 000 models into page writes to
+    // a file in /var/tmp: 1.1 million pwrite calls, half the pull's time.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())
 }
