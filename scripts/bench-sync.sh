@@ -9,6 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 [ -x .venv/bin/mlflow ] || bash scripts/setup.sh --test
-cargo build --release --locked -q --bin modelops
-MODELOPS_BIN=$PWD/target/release/modelops MODELOPS_VENV=$PWD/.venv GIT_PYTHON_REFRESH=quiet \
+cargo build --release --locked -q -p modelops-cli
+MODELOPS_BIN=$(realpath "${CARGO_TARGET_DIR:-target}")/release/modelops MODELOPS_VENV=$PWD/.venv GIT_PYTHON_REFRESH=quiet \
   .venv/bin/python scripts/bench_sync.py "${1:-10000}" "${2:-1000}"
