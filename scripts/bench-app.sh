@@ -11,7 +11,7 @@ ui/node_modules/.bin/tauri build --no-bundle --ci
 [ "${MODELOPS_BENCH_BASELINE:-1}" = 0 ] || cargo build --release --locked --example empty-window --features custom-protocol
 cargo build --locked -p modelops-e2e --bin app-bench
 
-export MODELOPS_E2E_APP=${MODELOPS_E2E_APP:-$PWD/target/release/modelops}
+export MODELOPS_E2E_APP=${MODELOPS_E2E_APP:-$PWD/target/release/modelops-app}
 export MODELOPS_E2E_OUT=$PWD/test-output/bench-shots GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
 display=120
 while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done

@@ -3,7 +3,8 @@
 # starts the app to the page's `modelops:table-painted` performance mark. Includes tauri-driver's and
 # WebKitWebDriver's start-up, so it overstates a double-click launch slightly. Prints each run and the median.
 #
-#   scripts/bench-launch.sh [N]     (MODELOPS_E2E_APP picks another binary, e.g. /usr/bin/modelops)
+#   scripts/bench-launch.sh [N]     (MODELOPS_E2E_APP picks another binary, e.g. /usr/bin/modelops-app, or
+#                                    /usr/bin/modelops to include the CLI's hand-over to it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-5}

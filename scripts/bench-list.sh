@@ -5,17 +5,14 @@
 #
 #   scripts/bench-list.sh [N]      (MODELOPS_BIN picks another binary; default: target/release/modelops)
 #
-# Builds the release CLI (the app binary; see README) and modelops-gen if needed. Registries are generated
+# Builds the release CLI (src-tauri/cli; see README) and modelops-gen if needed. Registries are generated
 # once into target/bench-data/list-N/ and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-5}
 target="${CARGO_TARGET_DIR:-target}"
 bin="${MODELOPS_BIN:-$target/release/modelops}"
-if [ -z "${MODELOPS_BIN:-}" ]; then
-  [ -d ui/dist ] || (cd ui && npm run --silent build)
-  cargo build --release --locked -q --bin modelops --features custom-protocol
-fi
+[ -n "${MODELOPS_BIN:-}" ] || cargo build --release --locked -q -p modelops-cli
 cargo build --release --locked -q -p modelops-tools --bin modelops-gen
 gen="$target/release/modelops-gen"
 

@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 [ -x .venv/bin/mlflow ] || bash scripts/setup.sh --test
-cargo build --release --locked -q --bin modelops
-MODELOPS_BIN=$PWD/target/release/modelops MODELOPS_VENV=$PWD/.venv GIT_PYTHON_REFRESH=quiet \
-  MODELOPS_BENCH_CACHE="$PWD/target/bench-data/mlflow-${1:-10000}" \
+target=$(realpath "${CARGO_TARGET_DIR:-target}")
+cargo build --release --locked -q -p modelops-cli
+MODELOPS_BIN=$target/release/modelops MODELOPS_VENV=$PWD/.venv GIT_PYTHON_REFRESH=quiet \
+  MODELOPS_BENCH_CACHE="$target/bench-data/mlflow-${1:-10000}" \
   .venv/bin/python scripts/bench_sync.py "${1:-10000}" "${2:-1000}"

@@ -2,8 +2,10 @@
 # End-to-end tests of the built app in a real window: Xvfb, tauri-driver + WebKitWebDriver, the real webview
 # and the real GTK save dialog (driven by xdotool).
 #
-#   scripts/e2e.sh                       test target/release/modelops (build it first: scripts/test.sh does)
-#   MODELOPS_E2E_APP=/usr/bin/modelops scripts/e2e.sh launch_shows   one test against another binary
+#   scripts/e2e.sh                       test target/release/modelops-app (build it first: scripts/test.sh
+#                                        does; $CARGO_TARGET_DIR is honoured)
+#   MODELOPS_E2E_APP=/usr/bin/modelops scripts/e2e.sh launch_shows   one test against another binary (here
+#                                        the installed CLI, which hands over to /usr/bin/modelops-app)
 #
 # Screenshots go to test-output/e2e/ (or $MODELOPS_E2E_OUT). Exits non-zero if a test fails or if any app,
 # driver or Xvfb process outlives the run.
@@ -11,7 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-app=${MODELOPS_E2E_APP:-$PWD/target/release/modelops}
+target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
+app=${MODELOPS_E2E_APP:-$target/release/modelops-app}
 [ -x "$app" ] || { echo "No app binary at $app: build it first (ui/node_modules/.bin/tauri build)." >&2; exit 1; }
 export MODELOPS_E2E_APP=$app
 export MODELOPS_E2E_OUT=${MODELOPS_E2E_OUT:-$PWD/test-output/e2e}
@@ -27,7 +30,7 @@ for n in 100000 300000; do
   cargo build --release --locked -q -p modelops-tools --bin modelops-gen
   mkdir -p "$bench_data"
   rm -f "$bench_data/app-registry-$n.sqlite3.partial"
-  target/release/modelops-gen --models "$n" --seed 42 --out "$bench_data/app-registry-$n.sqlite3.partial"
+  "$target/release/modelops-gen" --models "$n" --seed 42 --out "$bench_data/app-registry-$n.sqlite3.partial"
   mv "$bench_data/app-registry-$n.sqlite3.partial" "$bench_data/app-registry-$n.sqlite3"
 done
 
@@ -47,10 +50,11 @@ cargo test -p modelops-e2e --locked --test app --test team -- --test-threads=1 "
 cleanup
 trap - EXIT
 # Processes that are still running (zombies waiting for init to reap them are gone already), after a grace
-# period for the ones that were just signalled.
+# period for the ones that were just signalled. The CLI hands over to the app beside it: look for both.
+apps="$app|$(dirname "$app")/modelops-app"
 alive() {
   ps -eo pid=,stat=,args= | awk '$2 !~ /^Z/' \
-    | grep -E "tauri-driver|WebKitWebDriver|[0-9] [^ ]+ $app( |$)|Xvfb :$display( |$)" | grep -v grep || true
+    | grep -E "tauri-driver|WebKitWebDriver|[0-9] [^ ]+ ($apps)( |$)|Xvfb :$display( |$)" | grep -v grep || true
 }
 for _ in $(seq 20); do [ -z "$(alive)" ] && break; sleep 0.25; done
 leftovers=$(alive)

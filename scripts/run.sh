@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the self-contained ModelOps app (release) and launches it. Extra arguments go to the app, e.g.
+# Builds the self-contained ModelOps app (release) and the command line beside it, then launches the app.
+# Extra arguments go to the app, e.g.
 #   scripts/run.sh --data-dir /tmp/modelops-scratch
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,4 +8,6 @@ bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 echo "==> Building ModelOps (the first build takes several minutes)"
 ui/node_modules/.bin/tauri build --no-bundle
-exec target/release/modelops "$@"
+# The CLI, so that target/release/modelops (with or without a command) works as the README says.
+cargo build --release --locked -q -p modelops-cli
+exec "${CARGO_TARGET_DIR:-target}/release/modelops-app" "$@"

@@ -1,9 +1,9 @@
 //! The ModelOps desktop shell: a Tauri window over the registry core (`modelops-core`). This crate only
-//! resolves the data directory, opens the registry and exposes it as commands; see `commands/`. The same
-//! binary is also a command-line tool (`modelops list`, `modelops deploy ID`, ...; see `cli/`), which runs
-//! without starting Tauri.
+//! resolves the data directory, opens the registry and exposes it as commands; see `commands/`. Its binary
+//! is `modelops-app`; the command line (`modelops list`, `modelops deploy ID`, ...) is the `modelops-cli`
+//! crate, which links no Tauri and starts this binary when given no command
+//! (docs/adr/0020-cli-without-gtk.md).
 
-pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod menu;
@@ -11,31 +11,26 @@ pub mod state;
 
 use std::path::PathBuf;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use tauri::Manager;
 use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
 use tauri_plugin_window_state::StateFlags;
 
 use crate::state::AppState;
 
-/// Command-line options of the app. Without a command it starts the desktop app; with one it runs that
-/// command headless and exits (`cli::run`).
+/// Command-line options of the desktop app. Commands are the `modelops` binary's; that one runs this one,
+/// passing `--data-dir` on, when given none.
 #[derive(Debug, Parser)]
 #[command(
-    name = "modelops",
+    name = "modelops-app",
     version,
-    about = "ModelOps: an offline registry for machine-learning models",
-    after_help = cli::EXIT_CODES_HELP
+    about = "ModelOps: the desktop app of the offline model registry",
+    after_help = "Commands (list, show, deploy, ...) are run by `modelops`, the command line."
 )]
 pub struct Args {
     /// Folder holding the registry (registry.sqlite3). Defaults to the OS app-data folder.
-    #[arg(long, env = "MODELOPS_DATA_DIR", value_name = "PATH", global = true)]
+    #[arg(long, env = "MODELOPS_DATA_DIR", value_name = "PATH")]
     pub data_dir: Option<PathBuf>,
-    /// Print the result as one JSON document (the registry's own types) instead of text. Commands only.
-    #[arg(long, global = true)]
-    pub json: bool,
-    #[command(subcommand)]
-    pub command: Option<cli::Command>,
 }
 
 /// Registers the plugins and commands on a builder; shared by the real app and the IPC tests.
@@ -137,23 +132,7 @@ fn start_daily_backups(state: AppState) {
 }
 
 pub fn run() {
-    let Args {
-        data_dir,
-        json,
-        command,
-    } = Args::parse();
-    // A command runs and exits here, before anything of Tauri (or GTK) is built: no display is needed.
-    if let Some(command) = command {
-        std::process::exit(cli::run(command, data_dir, json));
-    }
-    if json {
-        Args::command()
-            .error(
-                clap::error::ErrorKind::MissingSubcommand,
-                "--json applies to commands (e.g. `modelops --json list`); the desktop app takes no --json",
-            )
-            .exit();
-    }
+    let Args { data_dir } = Args::parse();
     software_rendering_without_gpu();
     // First, so a second launch hands over to the running app before it builds anything of its own.
     let builder =
@@ -198,7 +177,7 @@ pub fn run() {
         .run(tauri::generate_context!());
     if let Err(e) = result {
         log::error!("The app stopped: {e}");
-        eprintln!("modelops: {e}");
+        eprintln!("modelops-app: {e}");
         std::process::exit(1);
     }
 }
@@ -211,21 +190,23 @@ mod tests {
 
     #[test]
     fn data_dir_comes_from_the_flag_or_the_environment() {
-        let args = Args::try_parse_from(["modelops", "--data-dir", "/tmp/reg"]).unwrap();
+        let args = Args::try_parse_from(["modelops-app", "--data-dir", "/tmp/reg"]).unwrap();
         assert_eq!(args.data_dir.as_deref(), Some(Path::new("/tmp/reg")));
-        let args = Args::try_parse_from(["modelops", "--data-dir=/tmp/other"]).unwrap();
+        let args = Args::try_parse_from(["modelops-app", "--data-dir=/tmp/other"]).unwrap();
         assert_eq!(args.data_dir.as_deref(), Some(Path::new("/tmp/other")));
         // The only test in this binary that touches the variable, so no other test races it.
         std::env::set_var("MODELOPS_DATA_DIR", "/tmp/from-env");
-        let from_env = Args::try_parse_from(["modelops"]).unwrap();
-        let flag_wins = Args::try_parse_from(["modelops", "--data-dir", "/tmp/flag"]).unwrap();
+        let from_env = Args::try_parse_from(["modelops-app"]).unwrap();
+        let flag_wins = Args::try_parse_from(["modelops-app", "--data-dir", "/tmp/flag"]).unwrap();
         std::env::remove_var("MODELOPS_DATA_DIR");
         assert_eq!(
             from_env.data_dir.as_deref(),
             Some(Path::new("/tmp/from-env"))
         );
         assert_eq!(flag_wins.data_dir.as_deref(), Some(Path::new("/tmp/flag")));
-        assert!(Args::try_parse_from(["modelops", "--bogus"]).is_err());
+        assert!(Args::try_parse_from(["modelops-app", "--bogus"]).is_err());
+        // Commands are the CLI's: the app refuses them rather than opening a window that ignores them.
+        assert!(Args::try_parse_from(["modelops-app", "list"]).is_err());
     }
 
     #[cfg(target_os = "linux")]

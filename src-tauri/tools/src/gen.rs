@@ -1,7 +1,8 @@
 //! `modelops-gen`: writes a realistic synthetic registry of N models for benchmarks and manual testing.
 //!
 //!     cargo run --release -p modelops-tools --bin modelops-gen -- --models 100000 --data-dir /tmp/big
-//!     target/release/modelops --data-dir /tmp/big
+//!     target/release/modelops-app --data-dir /tmp/big
+//!     target/release/modelops --data-dir /tmp/big list
 //!
 //! Every model gets 1–6 versions with their own metrics, lifecycle events, and (for about 60 %) test runs
 //! whose checks are computed from those metrics; a few stopped A/B tests give the panel history. The data is

@@ -1,8 +1,8 @@
 //! The layer check: inside each crate of ModelOps, no modules that use each other in a circle.
 //!
-//! The crates themselves are layered by Cargo (domain ← store ← core ← app): a lower crate cannot name a
-//! higher one. Inside a crate the compiler allows any module to use any other, so this test parses every
-//! module (with `syn`), collects the `crate::` / `super::` / `self::` paths it uses outside its
+//! The crates themselves are layered by Cargo (domain ← store ← core ← app and CLI): a lower crate cannot
+//! name a higher one. Inside a crate the compiler allows any module to use any other, so this test parses
+//! every module (with `syn`), collects the `crate::` / `super::` / `self::` paths it uses outside its
 //! `#[cfg(test)]` parts, and fails on any strongly connected group of two or more modules, naming them and
 //! the lines that tie them together. See docs/adr/0018-layers.md.
 //!
@@ -402,7 +402,12 @@ fn the_operations_have_no_module_cycles() {
 
 #[test]
 fn the_app_shell_has_no_module_cycles() {
-    assert_acyclic("modelops (the app and CLI)", "src-tauri/lib.rs", 6);
+    assert_acyclic("modelops (the desktop app)", "src-tauri/lib.rs", 6);
+}
+
+#[test]
+fn the_command_line_has_no_module_cycles() {
+    assert_acyclic("modelops-cli", "src-tauri/cli/src/lib.rs", 2);
 }
 
 /// The check itself can fail: two modules that use each other (one through `super::`, one through a use

@@ -16,7 +16,7 @@ use modelops_sync::{ClientOptions, SyncOptions};
 
 pub const ADMIN: (&str, &str) = ("admin", "Adm1n-test-pass");
 
-/// The checkout: the folder of the workspace's Cargo.lock (this file is also included by the root package's
+/// The checkout: the folder of the workspace's Cargo.lock (this file is also included by the CLI crate's
 /// tests).
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,6 +1,7 @@
-//! The command line: `modelops <command>` runs one registry operation and exits; without a command the
-//! binary is the desktop app (see `run()` in lib.rs). Nothing in this module touches Tauri or GTK, so the
-//! CLI runs headless, with no display.
+//! The command line: `modelops <command>` runs one registry operation and exits; without a command it
+//! starts the desktop app, `modelops-app`, found beside it ([`app`]). This crate links the registry core and
+//! the argument parser only, never Tauri, GTK or WebKit, so a command starts in about a millisecond and runs
+//! headless, with no display (docs/adr/0020-cli-without-gtk.md).
 //!
 //! Every command calls the registry core directly (`modelops_core::Registry`), the same operations the app's
 //! commands run. Output is human-readable by default (`output.rs`), or with `--json` the core's serde types
@@ -9,13 +10,14 @@
 //! To add a command: a variant of [`Command`] (its doc comment is its `--help`), an arm in [`execute`], and a
 //! human rendering in `output.rs`; then a case in `tests/cli.rs` and a line in the README.
 
+pub mod app;
 mod output;
 mod table;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{ArgGroup, Args as ClapArgs, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args as ClapArgs, CommandFactory, Parser, Subcommand, ValueEnum};
 use modelops_core::import::ImportRequest;
 use modelops_core::opening::{Current, RegistryHome};
 use modelops_core::remote::{AuthKind, ConflictChoice, RemoteSettings};
@@ -54,6 +56,57 @@ Exit codes:
      CONFLICT, GATE_BLOCKED); nothing was changed. The reason is printed to stderr as error[CODE]: message.
      sync: a model is in conflict with the server (one line each on stderr)
   4  verify-audit: the audit log's hash chain is broken";
+
+// ----- the program -----
+
+/// The command line. With a command it runs that command and exits; without one it starts the desktop app
+/// ([`main`]).
+#[derive(Debug, Parser)]
+#[command(
+    name = "modelops",
+    version,
+    about = "ModelOps: an offline registry for machine-learning models",
+    after_help = EXIT_CODES_HELP
+)]
+pub struct Args {
+    /// Folder holding the registry (registry.sqlite3). Defaults to the OS app-data folder.
+    #[arg(long, env = "MODELOPS_DATA_DIR", value_name = "PATH", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Print the result as one JSON document (the registry's own types) instead of text. Commands only.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Runs the parsed command line and returns the process exit code. Without a command this starts the
+/// desktop app in this process's place, and returns only if that failed.
+pub fn main(args: Args) -> i32 {
+    let Args {
+        data_dir,
+        json,
+        command,
+    } = args;
+    if let Some(command) = command {
+        return run(command, data_dir, json);
+    }
+    if json {
+        // The app would ignore it, and a script that forgot its command should not get a window.
+        Args::command()
+            .error(
+                clap::error::ErrorKind::MissingSubcommand,
+                "--json applies to commands (e.g. `modelops --json list`); the desktop app takes no --json",
+            )
+            .exit();
+    }
+    match app::launch(data_dir.as_deref()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FAILURE
+        }
+    }
+}
 
 // ----- data directory -----
 
@@ -1108,7 +1161,8 @@ mod tests {
     #[test]
     fn the_identifier_is_the_apps() {
         let conf: serde_json::Value =
-            serde_json::from_str(include_str!("../../tauri.conf.json")).expect("tauri.conf.json");
+            serde_json::from_str(include_str!("../../../tauri.conf.json"))
+                .expect("tauri.conf.json");
         assert_eq!(conf["identifier"].as_str(), Some(APP_IDENTIFIER));
     }
 

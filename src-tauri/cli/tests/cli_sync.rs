@@ -2,7 +2,7 @@
 //! exit codes scripts rely on (0 synced, 3 a conflict, 1 the server can't be reached), and that no secret is
 //! ever printed or stored in the registry.
 
-#[path = "../src-tauri/sync/tests/common/mod.rs"]
+#[path = "../../sync/tests/common/mod.rs"]
 #[allow(dead_code)]
 mod common;
 

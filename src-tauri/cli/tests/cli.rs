@@ -727,7 +727,7 @@ fn the_data_dir_comes_from_the_flag_the_environment_or_the_os() {
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("src-tauri/core/tests/fixtures/legacy")
+        .join("../core/tests/fixtures/legacy")
         .join(name)
 }
 
