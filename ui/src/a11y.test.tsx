@@ -1,8 +1,8 @@
 import axe from "axe-core";
 import { screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { model2, registryProblem, statusWithProblem } from "./test/fixtures";
-import { mockBackend, renderApp } from "./test/render";
+import { conflict, model2, registryProblem, remoteStatus, statusWithProblem } from "./test/fixtures";
+import { mockBackend, renderApp, sendProgress } from "./test/render";
 
 /**
  * axe-core over the whole page, so a dialog is checked together with what it sits on (duplicate ids, landmarks).
@@ -84,6 +84,31 @@ describe("accessibility (axe-core)", () => {
 
     await user.click(within(dialog).getByRole("button", { name: "Deploy to production" }));
     await screen.findByRole("alertdialog", { name: `Deploy ${model2.name} to production?` });
+    expect(await violations()).toEqual([]);
+  });
+
+  it("the Team registry dialog", async () => {
+    mockBackend({ get_remote_status: () => remoteStatus() });
+    const { user } = await mainScreen();
+    await user.click(screen.getByTestId("team-registry-button"));
+    const dialog = await screen.findByRole("dialog", { name: "Team registry" });
+    await within(dialog).findByTestId("team-url");
+    expect(await violations()).toEqual([]);
+  });
+
+  it("the header during a sync, and the conflicts dialog", async () => {
+    const b = mockBackend({
+      get_remote_status: () => remoteStatus({ conflicts: [conflict] }),
+      sync_now: () => new Promise(() => {}),
+    });
+    const { user } = await mainScreen();
+    await user.click(await screen.findByTestId("sync-now"));
+    await waitFor(() => expect(b.callsOf("sync_now")).toHaveLength(1));
+    sendProgress(b.callsOf("sync_now")[0]?.args, { phase: "fetchingMetrics", done: 500, total: 10000 });
+    await screen.findByRole("progressbar", { name: "Syncing" });
+    expect(await violations()).toEqual([]);
+    await user.click(screen.getByRole("button", { name: "1 conflict" }));
+    await screen.findByRole("dialog", { name: "Conflicts with the team server" });
     expect(await violations()).toEqual([]);
   });
 
