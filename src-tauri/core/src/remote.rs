@@ -762,6 +762,7 @@ fn apply_model(
         return new_model(tx, actor, server, m, &server_state, now, applied);
     };
 
+    late_metrics(tx, actor, server, &model_id, m, now, applied)?;
     // New versions first, so the aliases below can point at them.
     let added = add_versions(tx, &model_id, m, now)?;
     applied.new_versions += added.len() as u32;
@@ -985,6 +986,75 @@ fn new_model(
     Ok(())
 }
 
+/// Versions taken in with unknown metrics whose run has them now: the metrics are filled in (the schema
+/// allows it only while they are unknown), the model's shown figures follow when it is its current version,
+/// and a `synced` event says so. Their runs are searched again at every pull until then.
+fn late_metrics(
+    tx: &Transaction<'_>,
+    actor: &str,
+    server: &str,
+    model_id: &str,
+    m: &RemoteModel,
+    now: DateTime<Utc>,
+    applied: &mut PullApplied,
+) -> Result<()> {
+    for v in &m.versions {
+        let Some(metrics) = v.metrics else { continue };
+        let unknown: Option<(i64, String)> = tx
+            .prepare_cached(
+                "SELECT v.id, v.version FROM model_versions v JOIN remote_versions rv ON rv.version_id = v.id
+                 WHERE v.model_id = ?1 AND rv.mlflow_version = ?2 AND rv.metrics_known = 0",
+            )?
+            .query_row(params![model_id, v.mlflow_version], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((vid, version)) = unknown else {
+            continue;
+        };
+        tx.prepare_cached(
+            "UPDATE model_versions SET accuracy = ?1, latency_ms = ?2, throughput_rps = ?3, uptime_pct = ?4,
+                 ai_confidence = ?5, error_rate = ?6 WHERE id = ?7",
+        )?
+        .execute(params![
+            metrics.accuracy,
+            metrics.latency,
+            metrics.throughput,
+            metrics.uptime,
+            metrics.ai_confidence,
+            metrics.error_rate,
+            vid
+        ])?;
+        tx.prepare_cached("UPDATE remote_versions SET metrics_known = 1 WHERE version_id = ?1")?
+            .execute([vid])?;
+        // Naming the column runs the trigger that copies the current version's figures into the model row.
+        tx.prepare_cached(
+            "UPDATE models SET current_version_id = current_version_id
+             WHERE id = ?1 AND current_version_id = ?2",
+        )?
+        .execute(params![model_id, vid])?;
+        let state = load_state(tx, model_id)?;
+        let detail = format!(
+            "{server}: the run of {version} (MLflow version {}) now has ModelOps' metrics",
+            v.mlflow_version
+        );
+        insert_event(
+            tx,
+            actor,
+            &NewEvent {
+                from_status: Some(state.status),
+                to_status: Some(state.status),
+                from_version: Some(&state.version),
+                to_version: Some(&state.version),
+                detail: Some(&detail),
+                ..NewEvent::new(now, model_id, EventAction::Synced)
+            },
+        )?;
+        applied.changes_applied += 1;
+    }
+    Ok(())
+}
+
 /// The tags a pulled version shows: where it is on the server (tags are text → text).
 fn version_tags(v: &RemoteVersion) -> String {
     let mut tags = serde_json::Map::new();
@@ -1104,7 +1174,7 @@ impl Registry {
                 "SELECT r.mlflow_name, rv.mlflow_version FROM remote_models r
                  JOIN model_versions v ON v.model_id = r.model_id
                  JOIN remote_versions rv ON rv.version_id = v.id
-                 WHERE r.server = ?1",
+                 WHERE r.server = ?1 AND rv.metrics_known = 1",
             )?;
             let rows = stmt.query_map([server], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -96,7 +96,7 @@ fn a_first_pull_crosses_pages_and_maps_aliases_tags_and_metrics() {
         c.set_registered_model_alias('ranker', 'staging', '1')\n\
         c.set_registered_model_tag('old-model', 'modelops.archived', 'true')");
     let report = within(120, move || {
-        let (_dir, reg) = registry(&url);
+        let (dir, reg) = registry(&url);
         // Cancelled once the runs' metrics are being read: nothing is taken in, and the next sync starts over.
         let before = reg.content_fingerprint().expect("fp");
         let cancel = CancelToken::new();
@@ -178,16 +178,48 @@ fn a_first_pull_crosses_pages_and_maps_aliases_tags_and_metrics() {
         assert_eq!(report.new_models, 4);
         assert_eq!(report.new_versions, 7);
 
-        // Nothing new: a handful of requests (one page of models per 2, one of versions per 3), no runs.
+        // Nothing new: a handful of requests (the pages of models and versions), and one search for the
+        // run whose metrics are still unknown.
         let again = sync(&reg, &small_pages()).expect("second sync");
         assert_eq!(
             (again.new_models, again.new_versions, again.changes_applied),
             (0, 0, 0)
         );
-        assert!(again.requests <= 6, "{} requests", again.requests);
-        (report, reg.content_fingerprint().expect("fp"))
+        assert!(again.requests <= 8, "{} requests", again.requests);
+        (report, dir, reg, ranker.id)
     });
     assert_eq!(report.0.remote_models, 5);
+
+    // The run of ranker's version logs ModelOps' metrics later: the next pull fills them in, once.
+    let (_, dir, reg, ranker) = report;
+    server.py(&format!(
+        "r = c.get_model_version('ranker', '1').run_id\n\
+         mlflow.MlflowClient().log_batch(r, metrics=[mlflow.entities.Metric(k, v, 0, 0) \
+         for k, v in {RUN_METRICS}.items()])"
+    ));
+    within(120, move || {
+        let r = sync(&reg, &small_pages()).expect("third sync");
+        assert_eq!(r.changes_applied, 1, "{r:?}");
+        let m = model_named(&reg, "ranker");
+        assert_eq!((m.id.as_str(), m.accuracy), (ranker.as_str(), 0.93));
+        let link = reg.remote_link(&ranker).expect("link").expect("linked");
+        assert!(link.versions[0].metrics_known);
+        reg.run_tests(&ranker).expect("its tests run now");
+        assert!(reg
+            .model_details(&ranker)
+            .expect("details")
+            .events
+            .iter()
+            .any(|e| e
+                .detail
+                .as_deref()
+                .unwrap_or("")
+                .contains("now has ModelOps' metrics")));
+        assert!(reg.verify_audit().expect("audit").ok);
+        let fourth = sync(&reg, &small_pages()).expect("fourth sync");
+        assert_eq!(fourth.changes_applied, 0, "filled in once: {fourth:?}");
+        drop(dir);
+    });
 }
 
 #[test]
