@@ -10,6 +10,7 @@ import {
   syncNow,
   testRemoteConnection,
   type ApiError,
+  type TaskOptions,
 } from "../api";
 import type { ConnectionReport } from "../bindings/ConnectionReport";
 import type { RemoteStatus } from "../bindings/RemoteStatus";
