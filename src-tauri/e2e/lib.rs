@@ -277,6 +277,30 @@ impl App {
         }
     }
 
+    /// Chooses model `id` in the searchable picker `input` by typing `text` and clicking its option, as a user
+    /// does. Waits until the input holds all of `text` before clicking (WebKit may still be delivering the
+    /// keystrokes, and a late one would undo the choice), then until the picker shows the model as chosen.
+    pub async fn pick_model(&self, input: &str, text: &str, id: &str) {
+        let field = format!("//input[@id='{input}']");
+        let e = self.el(&field).await;
+        e.send_keys(text)
+            .await
+            .unwrap_or_else(|err| panic!("type into {input}: {err}"));
+        let deadline = Instant::now() + WAIT;
+        while e.value().await.ok().flatten().as_deref() != Some(text) {
+            assert!(Instant::now() < deadline, "{input} never held {text:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.click(&format!(
+            "//*[@id='{input}-listbox']//*[@role='option' and @data-model-id='{id}']"
+        ))
+        .await;
+        self.el(&format!(
+            "{field}/ancestor::div[contains(@class,'picker')][1]//*[@role='status']//span[normalize-space(.)='{id}']"
+        ))
+        .await;
+    }
+
     pub async fn text(&self, xpath: &str) -> String {
         self.el(xpath).await.text().await.unwrap_or_default()
     }

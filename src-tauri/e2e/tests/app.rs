@@ -241,15 +241,7 @@ async fn ab_test_starts_and_stops() {
         ("ab-model-a", "TGNN", "model-1"),
         ("ab-model-b", "Ensemble", "model-4"),
     ] {
-        app.el(&format!("//input[@id='{input}']"))
-            .await
-            .send_keys(text)
-            .await
-            .expect("type in picker");
-        app.click(&format!(
-            "//*[@id='{input}-listbox']//*[@role='option' and @data-model-id='{id}']"
-        ))
-        .await;
+        app.pick_model(input, text, id).await;
     }
     let split = app.el(&format!("{form}//input[@type='number']")).await;
     split.clear().await.expect("clear split");
@@ -891,15 +883,7 @@ async fn ab_test_results_verdict_and_deploying_the_winner() {
     assert_eq!((run.passed, run.total), (5, 5));
 
     for (input, text, id) in [("ab-model-a", "TGNN", a), ("ab-model-b", "Graph Neural", b)] {
-        app.el(&format!("//input[@id='{input}']"))
-            .await
-            .send_keys(text)
-            .await
-            .expect("type in picker");
-        app.click(&format!(
-            "//*[@id='{input}-listbox']//*[@role='option' and @data-model-id='{id}']"
-        ))
-        .await;
+        app.pick_model(input, text, id).await;
     }
     app.click(&button(
         "//form[@aria-label='Start an A/B test']",
