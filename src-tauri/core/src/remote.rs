@@ -775,19 +775,7 @@ fn apply_model(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let state = load_state(tx, &model_id)?;
-        insert_event(
-            tx,
-            actor,
-            &NewEvent {
-                from_status: Some(state.status),
-                to_status: Some(state.status),
-                from_version: Some(&state.version),
-                to_version: Some(&state.version),
-                detail: Some(&detail),
-                ..NewEvent::new(now, &model_id, EventAction::Synced)
-            },
-        )?;
+        record_synced_in_place(tx, actor, &model_id, &detail, now)?;
     }
 
     if server_state == base && !take_server {
@@ -1033,25 +1021,38 @@ fn late_metrics(
              WHERE id = ?1 AND current_version_id = ?2",
         )?
         .execute(params![model_id, vid])?;
-        let state = load_state(tx, model_id)?;
         let detail = format!(
             "{server}: the run of {version} (MLflow version {}) now has ModelOps' metrics",
             v.mlflow_version
         );
-        insert_event(
-            tx,
-            actor,
-            &NewEvent {
-                from_status: Some(state.status),
-                to_status: Some(state.status),
-                from_version: Some(&state.version),
-                to_version: Some(&state.version),
-                detail: Some(&detail),
-                ..NewEvent::new(now, model_id, EventAction::Synced)
-            },
-        )?;
+        record_synced_in_place(tx, actor, model_id, &detail, now)?;
         applied.changes_applied += 1;
     }
+    Ok(())
+}
+
+/// A `synced` event for a change that leaves the model's status and current version where they are (a
+/// version registered on the server, metrics that arrived late): the audit log shows both sides the same.
+fn record_synced_in_place(
+    tx: &Transaction<'_>,
+    actor: &str,
+    model_id: &str,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let state = load_state(tx, model_id)?;
+    insert_event(
+        tx,
+        actor,
+        &NewEvent {
+            from_status: Some(state.status),
+            to_status: Some(state.status),
+            from_version: Some(&state.version),
+            to_version: Some(&state.version),
+            detail: Some(detail),
+            ..NewEvent::new(now, model_id, EventAction::Synced)
+        },
+    )?;
     Ok(())
 }
 
