@@ -92,6 +92,7 @@ async fn launch_fresh() -> (tempfile::TempDir, App) {
 
 /// The installed-package test runs this one against /usr/bin/modelops too.
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn launch_shows_the_four_demo_models_from_sqlite() {
     let (_dir, app) = launch_fresh().await;
     let list = app.registry().list_models().expect("list");
@@ -116,6 +117,7 @@ async fn launch_shows_the_four_demo_models_from_sqlite() {
 }
 
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn lifecycle_actions_work_and_persist_across_restart() {
     let (dir, app) = launch_fresh().await;
 
@@ -233,6 +235,7 @@ async fn lifecycle_actions_work_and_persist_across_restart() {
 }
 
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn ab_test_starts_and_stops() {
     let (_dir, app) = launch_fresh().await;
     let form = "//form[@aria-label='Start an A/B test']";
@@ -290,6 +293,7 @@ async fn ab_test_starts_and_stops() {
 const ABORT: &str = "//dialog[@open and .//textarea[@id='ab-abort-reason']]";
 
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn a_refused_action_shows_the_registry_error_and_changes_nothing() {
     let (dir, app) = launch_fresh().await;
     open_details(&app, "model-2").await;
@@ -374,6 +378,7 @@ fn drive_save_dialog(path: Option<&Path>) {
 }
 
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn export_csv_through_the_native_save_dialog() {
     let (_dir, app) = launch_fresh().await;
     let out = tempfile::tempdir().expect("export dir");
@@ -430,22 +435,43 @@ async fn export_csv_through_the_native_save_dialog() {
 }
 
 /// Issue 8: a long export shows Rust's progress and a Cancel that leaves nothing behind: no file, no temporary
-/// file beside it. The command line exports 300 000 models in about 1.2 s and 100 000 in 0.4 s on a 2-core
-/// machine (BENCHMARKS.md); the app takes longer beside the page's own queries, and 300 000 rows leave time
-/// to click Cancel while the bar shows.
+/// file beside it. The command line exports 100 000 models in 0.4 s on a 2-core machine (BENCHMARKS.md); the
+/// app takes longer beside the page's own queries, long enough to click Cancel while the bar shows. (It used
+/// 300 000 models; generating and copying that 2 GB registry cost CI four minutes.)
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn a_cancelled_long_export_writes_nothing() {
-    const MODELS: u32 = 300_000;
+    const MODELS: u32 = 100_000;
     let dir = tempfile::tempdir().expect("data dir");
     generated_registry(MODELS, dir.path());
     let app = App::launch(dir.path()).await;
     app.el(
-        "//*[contains(@class, 'models-count') and normalize-space(.)='300,000 of 300,000 models']",
+        "//*[contains(@class, 'models-count') and normalize-space(.)='100,000 of 100,000 models']",
     )
     .await;
     let out = tempfile::tempdir().expect("export dir");
     let target = out.path().join("all models.csv");
 
+    // The bar counts rows of the whole registry, and Cancel is clicked the moment it shows: by the page
+    // itself, since a WebDriver round trip (find, check, click) can outlast an export of 100 000 rows. The
+    // click goes through the button's own handler, cancel_task and Rust's cancel token as a mouse's would.
+    app.wd
+        .execute(
+            r#"window.__cancelled = null;
+               const watch = new MutationObserver(() => {
+                 const cancel = document.querySelector("button[data-testid='task-cancel']");
+                 const bar = document.querySelector("progress[data-testid='task-progress']");
+                 // "Starting…" has no max: wait for Rust's first report, so the bar is seen counting.
+                 if (!cancel || !bar || !bar.hasAttribute("max")) return;
+                 watch.disconnect();
+                 window.__cancelled = { max: bar.max, at: performance.now() };
+                 cancel.click();
+               });
+               watch.observe(document.body, { childList: true, subtree: true, attributes: true });"#,
+            Vec::new(),
+        )
+        .await
+        .expect("watch for the bar");
     app.click(&button("", "Export CSV")).await;
     app.click("//dialog[@open]//button[starts-with(normalize-space(.), 'Export all')]")
         .await;
@@ -453,20 +479,20 @@ async fn a_cancelled_long_export_writes_nothing() {
     tokio::task::spawn_blocking(move || drive_save_dialog(Some(&t)))
         .await
         .expect("dialog");
-    let saved = std::time::Instant::now();
 
-    // The bar counts rows of the whole registry. Cancel is clicked as soon as it shows: the export of
-    // 300 000 rows lasts a few seconds, and every request before the click eats into them.
-    let bar = format!("//progress[@data-testid='task-progress' and @max='{MODELS}']");
-    app.el(&bar).await;
-    app.click("//button[@data-testid='task-cancel']").await;
-    let shown_for = saved.elapsed();
     let toast = app.toast("Export cancelled").await;
     assert!(toast.contains("nothing was written"), "{toast}");
     app.gone("//progress[@data-testid='task-progress']").await;
-    println!(
-        "export of {MODELS} rows: Cancel clicked {:.2} s after the save dialog closed",
-        shown_for.as_secs_f64()
+    let seen = app
+        .wd
+        .execute("return window.__cancelled;", Vec::new())
+        .await
+        .expect("read the watch");
+    assert_eq!(
+        seen.json()["max"].as_f64(),
+        Some(f64::from(MODELS)),
+        "the bar counted the registry's rows: {:?}",
+        seen.json()
     );
     assert!(
         app.toasts().await.iter().all(|t| !t.contains("failed")),
@@ -510,6 +536,7 @@ const FIRST_ROW: &str = "(//table[contains(@class, 'models-table')]/tbody/tr[.//
 
 /// Issue 4: the suite also runs against a registry of 100 000 generated models.
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn a_100_000_model_registry_scrolls_sorts_and_searches() {
     let dir = tempfile::tempdir().expect("data dir");
     generated_registry(100_000, dir.path());
@@ -588,6 +615,7 @@ fn thousands(n: u32) -> String {
 /// Issue 5: register a new version in the UI, take it to production, then roll back to an older version
 /// that was in production before (not the default target), with a reason; all of it in the audit log.
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn register_a_version_then_roll_back_to_an_older_deployed_one() {
     let (_dir, app) = launch_fresh().await;
     open_details(&app, "model-1").await;
@@ -744,6 +772,7 @@ async fn import_row(app: &App, id: &str) -> String {
 /// Issue 5: the legacy app's files imported through the window (open dialog, preview, import), then the
 /// same file again: nothing to import.
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn import_legacy_files_through_the_native_open_dialog() {
     let (_dir, app) = launch_fresh().await;
     let legacy = tempfile::tempdir().expect("legacy dir");
@@ -875,6 +904,7 @@ async fn import_legacy_files_through_the_native_open_dialog() {
 /// open dialog, read "B wins" in the panel, conclude it, and deploy the winner to production through the
 /// ordinary deploy.
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn ab_test_results_verdict_and_deploying_the_winner() {
     let (_dir, app) = launch_fresh().await;
     let (a, b) = ("model-1", "model-2");
@@ -1078,6 +1108,7 @@ fn launch_plain(data_dir: &Path, bus: &SessionBus) -> std::process::Command {
 /// Launching the app again hands over to the running one and exits: one window, one writer, and the running
 /// window comes to the front (takes the keyboard focus from the window that had it).
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn a_second_launch_focuses_the_running_window_instead_of_opening_another() {
     assert!(
         visible_app_windows().is_empty(),
@@ -1168,6 +1199,7 @@ const BACKUPS: &str = "//dialog[@open and @data-testid='backups-dialog']";
 /// open dialog: the registry is back as it was at the backup, and the state before the restore is itself
 /// kept as a backup.
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn back_up_now_then_restore_through_the_native_open_dialog() {
     let (_dir, app) = launch_fresh().await;
     app.click("//header//button[normalize-space()='Backups']")
@@ -1275,6 +1307,7 @@ const ABOUT: &str = "//dialog[@open and @data-testid='about-dialog']";
 /// Two shortcuts and Esc in the page, an item of the real GTK menu bar (Help → About, by its mnemonics), then
 /// File → Quit by its accelerator after resizing the window: the next start opens at the size it was left.
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn menu_shortcuts_and_the_window_size_restored_on_the_next_start() {
     assert!(
         visible_app_windows().is_empty(),
@@ -1361,6 +1394,7 @@ async fn menu_shortcuts_and_the_window_size_restored_on_the_next_start() {
 /// A first start explains the demo data; clearing it (through its confirmation) leaves the registry empty,
 /// its audit log intact, and the page shows how to register or import instead of an empty table.
 #[tokio::test]
+#[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn clearing_the_demo_data_leaves_the_empty_registry_guide() {
     let (_dir, app) = launch_fresh().await;
     let banner = "//section[@data-testid='demo-banner']";
