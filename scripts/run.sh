@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 echo "==> Building ModelOps (the first build takes several minutes)"
-ui/node_modules/.bin/tauri build --no-bundle
-# The CLI, so that target/release/modelops (with or without a command) works as the README says.
-cargo build --release --locked -q -p modelops-cli
+# The app and the CLI beside it, so that target/release/modelops (with or without a command) works as the
+# README says.
+bash scripts/build-release.sh --no-bundle
 exec "${CARGO_TARGET_DIR:-target}/release/modelops-app" "$@"

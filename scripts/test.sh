@@ -44,7 +44,7 @@ step "UI: typecheck against the fresh bindings, eslint, unit tests"
 (cd ui && npm run --silent typecheck && npm run --silent lint && npx vitest run 2>&1 | tee "$out/vitest.log")
 
 step "Release build: the app and its .deb (AppImage stays configured but needs a download, so not here)"
-ui/node_modules/.bin/tauri build --bundles deb --ci
+MODELOPS_UI_BUILT=1 bash scripts/build-release.sh
 
 step "End-to-end tests of the release app in a real window (Xvfb, WebDriver, native save dialog)"
 bash scripts/e2e.sh 2>&1 | tee "$out/e2e.log"
