@@ -24,7 +24,10 @@ const KEY_SECRET_ENV: &str = "remote.secret_env";
 const KEY_PRODUCTION: &str = "remote.production_alias";
 const KEY_STAGING: &str = "remote.staging_alias";
 const KEY_LAST_SYNC: &str = "remote.last_sync";
-const ALL_KEYS: [&str; 7] = [
+/// Why the last sync failed, until one succeeds: a failed pull leaves no trace in the outbox, and the
+/// header must not keep saying "Synced 5 min ago" while the server is down.
+const KEY_LAST_FAILURE: &str = "remote.last_failure";
+const ALL_KEYS: [&str; 8] = [
     KEY_URL,
     KEY_AUTH,
     KEY_USERNAME,
@@ -32,6 +35,7 @@ const ALL_KEYS: [&str; 7] = [
     KEY_PRODUCTION,
     KEY_STAGING,
     KEY_LAST_SYNC,
+    KEY_LAST_FAILURE,
 ];
 
 /// What the server showed for a model at the last pull or push.
@@ -337,7 +341,7 @@ impl Registry {
             let last_sync = setting(tx, KEY_LAST_SYNC)?
                 .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
                 .map(|t| t.with_timezone(&Utc));
-            let last_error: Option<String> = tx
+            let outbox_error: Option<String> = tx
                 .query_row(
                     "SELECT o.last_error FROM outbox o JOIN remote_models r ON r.model_id = o.model_id
                      WHERE r.server = ?1 AND o.last_error IS NOT NULL ORDER BY o.id LIMIT 1",
@@ -345,6 +349,7 @@ impl Registry {
                     |r| r.get(0),
                 )
                 .optional()?;
+            let last_error = setting(tx, KEY_LAST_FAILURE)?.or(outbox_error);
             Ok(RemoteStatus {
                 waiting: count_waiting(tx, &server)?,
                 conflicts: load_conflicts(tx, &server)?,
@@ -655,7 +660,16 @@ impl Registry {
     }
 
     pub fn mark_synced(&self, now: DateTime<Utc>) -> Result<()> {
-        self.write(|tx| set_setting(tx, KEY_LAST_SYNC, Some(&now.to_rfc3339())))
+        self.write(|tx| {
+            set_setting(tx, KEY_LAST_SYNC, Some(&now.to_rfc3339()))?;
+            set_setting(tx, KEY_LAST_FAILURE, None)
+        })
+    }
+
+    /// A sync failed (not cancelled): `remote_status` shows `message` as its last error until a sync
+    /// succeeds. Settings only: the registry's content stays as the failed sync left it.
+    pub fn mark_sync_failed(&self, message: &str) -> Result<()> {
+        self.write(|tx| set_setting(tx, KEY_LAST_FAILURE, Some(message)))
     }
 
     /// Takes in what a pull read: new models and versions, and the alias and archive changes the server made

@@ -16,7 +16,7 @@ pub mod secrets;
 use chrono::Utc;
 use modelops_core::remote::{ConnectionReport, RemoteSettings, SyncReport};
 use modelops_core::task::{CancelToken, TaskPhase, TaskProgress};
-use modelops_core::Registry;
+use modelops_core::{ErrorCode, Registry};
 
 pub use client::ClientOptions;
 pub use error::{Result, SyncError};
@@ -146,8 +146,23 @@ pub fn test_connection(
 
 /// Pulls, then pushes, with the registry's configured server. Conflicts are not errors: they are in the
 /// report, and the models concerned wait for the user. An error (unreachable, refused) leaves the outbox as
-/// it was, minus what was already sent.
+/// it was, minus what was already sent, and stays the status's `last_error` until a sync succeeds.
 pub fn sync(reg: &Registry, opts: &SyncOptions) -> Result<SyncReport> {
+    let result = sync_once(reg, opts);
+    if let Err(e) = &result {
+        // A cancel is the user's choice, not a failure; and a registry that can't record the failure has
+        // a worse problem, which the error returned already says.
+        if !matches!(
+            e.code(),
+            ErrorCode::Cancelled | ErrorCode::RemoteNotConfigured
+        ) {
+            let _ = reg.mark_sync_failed(&e.to_string());
+        }
+    }
+    result
+}
+
+fn sync_once(reg: &Registry, opts: &SyncOptions) -> Result<SyncReport> {
     let settings = reg
         .remote_settings()?
         .ok_or(modelops_core::RegistryError::RemoteNotConfigured)?;
