@@ -66,23 +66,28 @@ function SyncStatus() {
 
   const conflicts = s.conflicts.length;
   return (
-    <div className="sync-status" data-testid="sync-status">
+    <div className={sync.isPending ? "sync-status is-syncing" : "sync-status"} data-testid="sync-status">
       {conflicts > 0 ? (
         <button type="button" className="sync-conflicts" aria-haspopup="dialog" onClick={() => setConflictsOpen(true)}>
           <AlertTriangle size={14} aria-hidden="true" />
           {plural(conflicts, "conflict")}
         </button>
       ) : null}
-      {/* From Rust's first report: a sync that ends at once shows no bar. The page stays usable meanwhile. */}
+      {/* From Rust's first report: a sync that ends at once shows no bar. The page stays usable meanwhile.
+          It floats below the header: the status beside Sync now stays as it was, so no button moves while
+          the phases' texts change width. */}
       {sync.isPending && task.progress ? (
-        <TaskProgress
-          compact
-          label="Syncing"
-          progress={task.progress}
-          onCancel={task.cancel}
-          cancelling={task.cancelling}
-        />
-      ) : s.lastError ? (
+        <div className="sync-progress">
+          <TaskProgress
+            compact
+            label="Syncing"
+            progress={task.progress}
+            onCancel={task.cancel}
+            cancelling={task.cancelling}
+          />
+        </div>
+      ) : null}
+      {s.lastError ? (
         <span className="sync-error" title={s.lastError}>
           <AlertTriangle size={14} aria-hidden="true" />
           <span className="sync-error-text">{s.lastError}</span>
@@ -102,7 +107,7 @@ function SyncStatus() {
         title={`Sync with ${s.settings.url}`}
         onClick={runSync}
       >
-        {sync.isPending ? "Syncing…" : "Sync now"}
+        Sync now
       </Button>
       {conflictsOpen ? <ConflictsDialog conflicts={s.conflicts} onClose={() => setConflictsOpen(false)} /> : null}
     </div>

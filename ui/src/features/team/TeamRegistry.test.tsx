@@ -200,6 +200,8 @@ describe("header sync status", () => {
     status = remoteStatus({ lastError: "http://mlflow.internal:5000 did not answer within 30 s." });
     await client.refetchQueries({ queryKey: ["remote"] });
     await waitFor(() => expect(el).toHaveTextContent("http://mlflow.internal:5000 did not answer within 30 s."));
+    // A failed sync is what the header says, not the time of the last one that worked.
+    expect(el).not.toHaveTextContent("Synced");
   });
 
   it("Sync now calls sync_now, toasts what it did and refreshes the models", async () => {
