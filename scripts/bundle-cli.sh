@@ -16,7 +16,7 @@ triple=${TAURI_ENV_TARGET_TRIPLE:-$host}
 out=${CARGO_TARGET_DIR:-target}
 if [ "$triple" != "$host" ]; then args+=(--target "$triple"); out=$out/$triple; fi
 # The same packages and features as scripts/build-release.sh, so that after it this finds everything fresh.
-cargo build --locked -q -p modelops -p modelops-cli --features modelops/custom-protocol "${args[@]}"
+cargo build --locked -q -p modelops -p modelops-cli -p modelops-tools --features modelops/custom-protocol "${args[@]}"
 bin=$out/$profile/modelops
 [ -x "$bin" ] || { echo "bundle-cli: cargo built no modelops binary ($profile, $triple)" >&2; exit 1; }
 mkdir -p gen/cli
