@@ -5,6 +5,7 @@
 //! `TAURI_DRIVER` (default `tauri-driver` on PATH), `MODELOPS_E2E_OUT` (screenshots; default
 //! `test-output/e2e`). WebKitWebDriver allows one session at a time: run the tests with `--test-threads=1`.
 
+use std::mem::ManuallyDrop;
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -116,10 +117,22 @@ pub fn xdg_home(data_dir: &Path) -> PathBuf {
     data_dir.join("xdg-home")
 }
 
+/// How long one WebDriver request may take: a hung app fails the test after this. Two minutes is far beyond
+/// any test's single request; the benchmark's scroll script runs for minutes in one call and raises it.
+static REQUEST_TIMEOUT_S: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(120);
+
+/// Sets the WebDriver request timeout for the sessions started after this call.
+pub fn set_request_timeout(timeout: Duration) {
+    REQUEST_TIMEOUT_S.store(timeout.as_secs(), std::sync::atomic::Ordering::Relaxed);
+}
+
 /// One running app with a WebDriver session.
 pub struct App {
-    pub wd: WebDriver,
     _driver: DriverProcess,
+    /// Never dropped, only quit: when a test panics, the session's drop runs a blocking "quit" on the
+    /// test's own runtime, which it blocks, so it waited out the whole request timeout (a failed test took
+    /// ten minutes to end in CI). Killing the driver (the field above) ends the app instead.
+    pub wd: ManuallyDrop<WebDriver>,
     pub data_dir: PathBuf,
     /// Wall-clock time just before the session (and so the app) was started.
     pub launched_at_ms: f64,
@@ -154,14 +167,15 @@ impl App {
             )
             .expect("caps");
             let launched_at_ms = now_ms();
-            // A long request timeout: the benchmark's scroll script runs for minutes in one call.
             let session = WebDriver::builder(format!("http://127.0.0.1:{}", driver.port), caps)
-                .request_timeout(Duration::from_secs(600))
+                .request_timeout(Duration::from_secs(
+                    REQUEST_TIMEOUT_S.load(std::sync::atomic::Ordering::Relaxed),
+                ))
                 .await;
             match session {
                 Ok(wd) => {
                     return App {
-                        wd,
+                        wd: ManuallyDrop::new(wd),
                         _driver: driver,
                         data_dir: data_dir.to_owned(),
                         launched_at_ms,
@@ -182,7 +196,10 @@ impl App {
     /// Ends the session, which closes the app.
     pub async fn quit(self) {
         let App { wd, _driver, .. } = self;
-        wd.quit().await.expect("quit session");
+        ManuallyDrop::into_inner(wd)
+            .quit()
+            .await
+            .expect("quit session");
         drop(_driver);
     }
 
@@ -296,7 +313,7 @@ impl App {
         ))
         .await;
         self.el(&format!(
-            "{field}/ancestor::div[contains(@class,'picker')][1]//*[@role='status']//span[normalize-space(.)='{id}']"
+            "{field}/ancestor::div[contains(concat(' ', @class, ' '), ' picker ')][1]//*[@role='status']//span[normalize-space(.)='{id}']"
         ))
         .await;
     }

@@ -141,6 +141,8 @@ async fn empty_window_pss() -> Option<(f64, Vec<(String, f64)>)> {
 
 #[tokio::main]
 async fn main() {
+    // The scroll script runs for minutes in one WebDriver call.
+    set_request_timeout(Duration::from_secs(600));
     let binary = app_binary();
     // The app paints without GL compositing when there is no GPU render node (docs/adr/0009). The empty
     // window must be measured in the same mode, so the variable is set here for every process launched.
