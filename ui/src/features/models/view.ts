@@ -8,7 +8,12 @@ import type { Status } from "../../bindings/Status";
 
 export const STATUSES: readonly Status[] = ["development", "staging", "production", "archived"];
 
-export const SEARCH_DEBOUNCE_MS = 200;
+/**
+ * How long the search box waits after a key before asking Rust: 100 ms (issue 17 asks for at most that) still
+ * folds most of a word typed at speed into one query, and the core answers a search of 100 000 models in a few
+ * milliseconds, so the wait is most of what the user feels. It was 200 ms.
+ */
+export const SEARCH_DEBOUNCE_MS = 100;
 
 export const DEFAULT_VIEW: ModelView = { filter: { statuses: [] }, sort: "name", dir: "asc" };
 
