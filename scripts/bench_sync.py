@@ -91,6 +91,17 @@ def populate(url):
     print(f"populate: {N} models with one version each in {time.perf_counter() - started:.1f} s")
 
 
+def all_pages(search, page_size):
+    """Every item a paged MLflow search returns, following its page tokens."""
+    items, token = [], None
+    while True:
+        page = search(max_results=page_size, page_token=token)
+        items.extend(page)
+        token = page.token
+        if not token:
+            return items
+
+
 def main():
     import logging
     logging.getLogger("mlflow").setLevel(logging.WARNING)
@@ -129,22 +140,8 @@ def main():
         # MLflow's own client: every model and version, through every page.
         def mlflow_listing():
             started = time.perf_counter()
-            models = []
-            token = None
-            while True:
-                page = client.search_registered_models(max_results=1000, page_token=token)
-                models.extend(page)
-                token = page.token
-                if not token:
-                    break
-            versions = []
-            token = None
-            while True:
-                page = client.search_model_versions(max_results=10000, page_token=token)
-                versions.extend(page)
-                token = page.token
-                if not token:
-                    break
+            models = all_pages(client.search_registered_models, 1000)
+            versions = all_pages(client.search_model_versions, 10000)
             listed = time.perf_counter() - started
             started = time.perf_counter()
             runs = client.search_runs([exp], max_results=50000)
