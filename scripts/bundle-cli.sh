@@ -16,7 +16,11 @@ triple=${TAURI_ENV_TARGET_TRIPLE:-$host}
 out=${CARGO_TARGET_DIR:-target}
 if [ "$triple" != "$host" ]; then args+=(--target "$triple"); out=$out/$triple; fi
 # The same packages and features as scripts/build-release.sh, so that after it this finds everything fresh.
-cargo build --locked -q -p modelops -p modelops-cli -p modelops-tools --features modelops/custom-protocol "${args[@]}"
+# MODELOPS_PREBUILT=1: the binaries in the target folder are the ones to ship as they are (scripts/test.sh
+# bundles what its release test build made; built here with other features, they would compile again).
+if [ "${MODELOPS_PREBUILT:-}" != 1 ]; then
+  cargo build --locked -q -p modelops -p modelops-cli -p modelops-tools --features modelops/custom-protocol "${args[@]}"
+fi
 bin=$out/$profile/modelops
 [ -x "$bin" ] || { echo "bundle-cli: cargo built no modelops binary ($profile, $triple)" >&2; exit 1; }
 mkdir -p gen/cli

@@ -2,8 +2,8 @@
 # End-to-end tests of the built app in a real window: Xvfb, tauri-driver + WebKitWebDriver, the real webview
 # and the real GTK save dialog (driven by xdotool).
 #
-#   scripts/e2e.sh                       test target/release/modelops-app (build it first: scripts/test.sh
-#                                        does; $CARGO_TARGET_DIR is honoured)
+#   scripts/e2e.sh                       build (if needed) and test target/release/modelops-app, with the
+#                                        release build of scripts/cargo-test-args.sh ($CARGO_TARGET_DIR is honoured)
 #   MODELOPS_E2E_APP=/usr/bin/modelops scripts/e2e.sh launch_shows   one test against another binary (here
 #                                        the installed CLI, which hands over to /usr/bin/modelops-app)
 #
@@ -14,8 +14,26 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
+# The tests are #[ignore]d so that `cargo test` (scripts/test.sh) builds them without running them. Run through
+# cargo with a target filter (`--test app`), they would be compiled again: cargo resolves the shared
+# dependencies' features for the targets selected, and a minute of CI went there. The same arguments as that
+# build find the binaries fresh (or build them, the app and the generator with them, when run on its own); they
+# run as cargo would run them, from their package's folder.
+source scripts/cargo-test-args.sh
+# The app embeds ui/dist when it compiles (scripts/test.sh has just built it and says so).
+[ "${MODELOPS_UI_BUILT:-}" = 1 ] || (cd ui && npm run --silent build)
+mapfile -t tests < <(cargo test "${CARGO_TEST_ARGS[@]}" --no-run --message-format=json | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    t = m.get("target", {})
+    if m.get("reason") == "compiler-artifact" and t.get("kind") == ["test"] and t.get("name") in ("app", "team") \
+            and m.get("executable"):
+        print(m["executable"])
+')
+[ "${#tests[@]}" = 2 ] || { echo "Expected the app and team test binaries, cargo built: ${tests[*]:-none}" >&2; exit 1; }
 app=${MODELOPS_E2E_APP:-$target/release/modelops-app}
-[ -x "$app" ] || { echo "No app binary at $app: build it first (ui/node_modules/.bin/tauri build)." >&2; exit 1; }
+[ -x "$app" ] || { echo "No app binary at $app." >&2; exit 1; }
 export MODELOPS_E2E_APP=$app
 export MODELOPS_E2E_OUT=${MODELOPS_E2E_OUT:-$PWD/test-output/e2e}
 export GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
@@ -27,7 +45,6 @@ mkdir -p "$MODELOPS_E2E_OUT"
 bench_data=$PWD/target/bench-data
 for n in 100000; do
   [ -f "$bench_data/app-registry-$n.sqlite3" ] && continue
-  MODELOPS_UI_BUILT=1 bash scripts/build-release.sh --no-bundle  # fresh after a release build: no compile
   mkdir -p "$bench_data"
   rm -f "$bench_data/app-registry-$n.sqlite3.partial"
   "$target/release/modelops-gen" --models "$n" --seed 42 --out "$bench_data/app-registry-$n.sqlite3.partial"
@@ -45,20 +62,6 @@ trap cleanup EXIT
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
 
 status=0
-# The tests are #[ignore]d so that `cargo test --workspace` (scripts/test.sh) builds them without running
-# them. Run through cargo with a target filter (`--test app`), they would be compiled again: cargo resolves the
-# shared dependencies' features for the targets selected, and a minute of CI went there. The same package set
-# as that build finds the binaries fresh; they run as cargo would run them, from their package's folder.
-mapfile -t tests < <(cargo test --workspace --locked --no-run --message-format=json 2>/dev/null | python3 -c '
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    t = m.get("target", {})
-    if m.get("reason") == "compiler-artifact" and t.get("kind") == ["test"] and t.get("name") in ("app", "team") \
-            and m.get("executable"):
-        print(m["executable"])
-')
-[ "${#tests[@]}" = 2 ] || { echo "Expected the app and team test binaries, cargo built: ${tests[*]:-none}" >&2; exit 1; }
 for t in "${tests[@]}"; do
   (cd src-tauri/e2e && "$t" --ignored --test-threads=1 "$@") || status=$?
 done

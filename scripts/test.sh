@@ -28,10 +28,10 @@ cargo fmt --all -- --check
 step "clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-# One package set (--workspace) for every cargo test here and in scripts/e2e.sh: another set resolves other
-# features for the shared dependencies and compiles them again (a minute each time on two cores).
-step "Rust tests (core, IPC through the mock runtime, the layers of docs/adr/0018-layers.md; also regenerates ui/src/bindings; builds the ignored end-to-end tests)"
-cargo test --workspace --locked 2>&1 | tee "$out/cargo.log"
+# One release build for every test here, the end-to-end tests' app and the .deb (scripts/cargo-test-args.sh).
+source scripts/cargo-test-args.sh
+step "Rust tests, release build (core, IPC through the mock runtime, the layers of docs/adr/0018-layers.md; also regenerates ui/src/bindings; builds the app, the CLI and the ignored end-to-end tests)"
+cargo test "${CARGO_TEST_ARGS[@]}" 2>&1 | tee "$out/cargo.log"
 
 step "TypeScript bindings are up to date"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
@@ -43,15 +43,12 @@ fi
 step "UI: typecheck against the fresh bindings, eslint, unit tests"
 (cd ui && npm run --silent typecheck && npm run --silent lint && npx vitest run 2>&1 | tee "$out/vitest.log")
 
-step "Release build: the app and its .deb (AppImage stays configured but needs a download, so not here)"
-# The tests need a release build's speed, not its size: without LTO and with parallel codegen the build
-# takes minutes less on two cores. What ships is what scripts/build-release.sh builds on its own, with the
-# profile's LTO and single codegen unit. Exported: scripts/e2e.sh builds the generator with the same.
-export CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-MODELOPS_UI_BUILT=1 bash scripts/build-release.sh
+step "The .deb of the tested binaries (AppImage stays configured but needs a download, so not here)"
+# The binaries the Rust tests just built and tested: bundle-cli.sh is told not to build them again.
+MODELOPS_PREBUILT=1 ui/node_modules/.bin/tauri bundle --bundles deb --ci
 
 step "End-to-end tests of the release app in a real window (Xvfb, WebDriver, native save dialog)"
-bash scripts/e2e.sh 2>&1 | tee "$out/e2e.log"
+MODELOPS_UI_BUILT=1 bash scripts/e2e.sh 2>&1 | tee "$out/e2e.log"
 
 step "Package test: install the .deb with apt, start the installed app, remove it"
 bash scripts/package-test.sh 2>&1 | tee "$out/package.log"
