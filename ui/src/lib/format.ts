@@ -27,8 +27,17 @@ export function reqPerSec(value: number): string {
   return `${formatNumber(value, 0)} req/s`;
 }
 
+// One formatter per number of digits: `toLocaleString` with options builds a new ICU formatter on every call,
+// and the table formats two numbers per row.
+const numberFormats = new Map<number, Intl.NumberFormat>();
+
 export function formatNumber(value: number, digits = 0): string {
-  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  let format = numberFormats.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    numberFormats.set(digits, format);
+  }
+  return format.format(value);
 }
 
 /** "2024-03-05 14:07 UTC": the exact instant, for titles. */

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from "react";
+import { memo, useId, useState, type FormEvent } from "react";
 import { Play } from "lucide-react";
 import type { AbTest } from "../../bindings/AbTest";
 import type { Model } from "../../bindings/Model";
@@ -16,7 +16,7 @@ export const AB_PICKER_IDS = { a: "ab-model-a", b: "ab-model-b" } as const;
 export const AB_TESTS_SECTION_ID = "ab-tests";
 export const AB_TESTS_HEADING_ID = "ab-tests-heading";
 
-export function AbTestsPanel() {
+export const AbTestsPanel = memo(function AbTestsPanel() {
   const tests = useAbTests();
   const headingId = AB_TESTS_HEADING_ID;
   const running = (tests.data ?? []).filter((t) => t.status === "running");
@@ -55,7 +55,7 @@ export function AbTestsPanel() {
       )}
     </section>
   );
-}
+});
 
 function StartAbTestForm({ tests }: { tests: AbTest[] }) {
   const toast = useToast();

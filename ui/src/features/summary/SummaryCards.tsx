@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { Summary } from "../../bindings/Summary";
 import { formatNumber, fractionPct } from "../../lib/format";
 
@@ -8,7 +9,7 @@ interface Card {
   tone?: string;
 }
 
-export function SummaryCards({ summary, loading }: { summary: Summary | undefined; loading: boolean }) {
+export const SummaryCards = memo(function SummaryCards({ summary, loading }: { summary: Summary | undefined; loading: boolean }) {
   if (!summary) {
     return (
       <section className="summary" aria-label="Registry summary" aria-busy={loading}>
@@ -51,4 +52,4 @@ export function SummaryCards({ summary, loading }: { summary: Summary | undefine
       ))}
     </section>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { AuditTools } from "./AuditTools";
 import { ProductionAtForm } from "./ProductionAtForm";
 import { TimelineEvents } from "./TimelineEvents";
@@ -8,7 +9,7 @@ export { EVENT_ACTIONS, TIMELINE_IDS } from "./constants";
 export const TIMELINE_SECTION_ID = "timeline";
 export const TIMELINE_HEADING_ID = "timeline-heading";
 
-export function TimelinePanel() {
+export const TimelinePanel = memo(function TimelinePanel() {
   return (
     <section className="panel" id={TIMELINE_SECTION_ID} aria-labelledby={TIMELINE_HEADING_ID}>
       <div className="panel-head">
@@ -27,4 +28,4 @@ export function TimelinePanel() {
       <TimelineEvents />
     </section>
   );
-}
+});
