@@ -1,7 +1,8 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { model2, model3, summary } from "../../test/fixtures";
-import { manyModels, mockBackend, renderApp } from "../../test/render";
+import type { ModelQuery } from "../../bindings/ModelQuery";
+import { model2, model3, seedModels, summary } from "../../test/fixtures";
+import { manyModels, mockBackend, queryPage, renderApp } from "../../test/render";
 import { ROW_HEIGHT } from "./ModelsTable";
 import { PAGE_SIZE } from "../../queries";
 
@@ -21,13 +22,14 @@ describe("models table: sorting", () => {
     await user.click(screen.getByRole("button", { name: "Accuracy" }));
     await waitFor(() => expect(backend.queries().at(-1)?.view).toMatchObject({ sort: "accuracy", dir: "asc" }));
     expect(backend.queries().at(-1)?.offset).toBe(0);
-    expect(header("Accuracy")).toHaveAttribute("aria-sort", "ascending");
+    // The header shows the new sort together with its rows (the page asks Rust first: view.ts).
+    await waitFor(() => expect(header("Accuracy")).toHaveAttribute("aria-sort", "ascending"));
     expect(header("Model")).not.toHaveAttribute("aria-sort");
     await waitFor(() => expect(rowNames()[0]).toBe(model3.name)); // 87.6%, the lowest
 
     await user.click(screen.getByRole("button", { name: "Accuracy" }));
     await waitFor(() => expect(backend.queries().at(-1)?.view).toMatchObject({ sort: "accuracy", dir: "desc" }));
-    expect(header("Accuracy")).toHaveAttribute("aria-sort", "descending");
+    await waitFor(() => expect(header("Accuracy")).toHaveAttribute("aria-sort", "descending"));
     await waitFor(() => expect(rowNames()).toEqual([
       "Ensemble - Multi-Model Predictor",
       "TGNN - Attack Surface Model",
@@ -37,7 +39,35 @@ describe("models table: sorting", () => {
 
     // And back to ascending.
     await user.click(screen.getByRole("button", { name: "Accuracy" }));
-    expect(header("Accuracy")).toHaveAttribute("aria-sort", "ascending");
+    await waitFor(() => expect(header("Accuracy")).toHaveAttribute("aria-sort", "ascending"));
+  });
+
+  it("a sort waits for its rows up to VIEW_WAIT_MS; past that it shows the new view dimmed until they come", async () => {
+    const held: Array<() => void> = [];
+    mockBackend({
+      query_models: async (args) => {
+        const q = (args as { request: ModelQuery }).request;
+        if (q.view.sort === "accuracy") await new Promise<void>((resolve) => held.push(resolve));
+        return queryPage(seedModels, q);
+      },
+    });
+    const { user } = renderApp();
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    const table = screen.getByRole("table", { name: "Models" });
+    const byName = rowNames();
+
+    await user.click(screen.getByRole("button", { name: "Accuracy" }));
+    // Within the wait: the previous view as it was, not dimmed.
+    expect(header("Model")).toHaveAttribute("aria-sort", "ascending");
+    expect(table).not.toHaveClass("is-stale");
+    // Past it: the new sort, over the previous rows dimmed while its own load.
+    await waitFor(() => expect(header("Accuracy")).toHaveAttribute("aria-sort", "ascending"));
+    expect(table).toHaveClass("is-stale");
+    expect(rowNames()).toEqual(byName);
+
+    held.forEach((release) => release());
+    await waitFor(() => expect(rowNames()[0]).toBe(model3.name)); // 87.6%, the lowest
+    expect(table).not.toHaveClass("is-stale");
   });
 
   it("headers are buttons, so the keyboard sorts too; the actions column isn't sortable", async () => {
@@ -86,7 +116,7 @@ describe("models table: search and filters", () => {
 
     await user.click(screen.getByRole("button", { name: "Staging", pressed: false }));
     await user.click(screen.getByRole("button", { name: "Development", pressed: false }));
-    expect(screen.getByRole("button", { name: "Staging" })).toHaveAttribute("aria-pressed", "true");
+    await waitFor(() => expect(screen.getByRole("button", { name: "Staging" })).toHaveAttribute("aria-pressed", "true"));
     await waitFor(() =>
       expect(backend.queries().at(-1)).toEqual({
         // Lifecycle order whatever the click order, so that equal filters share a cache entry.
