@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 [ -x ui/node_modules/.bin/tauri ] || (cd ui && npm ci --no-audit --no-fund)
 ui/node_modules/.bin/tauri build --no-bundle --ci
-[ "${MODELOPS_BENCH_BASELINE:-1}" = 0 ] || cargo build --release --locked --example empty-window --features custom-protocol
+[ "${MODELOPS_BENCH_BASELINE:-1}" = 0 ] || [ "${MODELOPS_BENCH_SCROLL:-1}" = 0 ] || cargo build --release --locked --example empty-window --features custom-protocol
 cargo build --locked -p modelops-e2e --bin app-bench --bin view-bench
 
 export MODELOPS_E2E_APP=${MODELOPS_E2E_APP:-$PWD/target/release/modelops-app}
