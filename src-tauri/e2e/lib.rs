@@ -121,6 +121,9 @@ pub fn xdg_home(data_dir: &Path) -> PathBuf {
 /// any test's single request; the benchmark's scroll script runs for minutes in one call and raises it.
 static REQUEST_TIMEOUT_S: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(120);
 
+/// How long a new session's page may take to answer its first script: it answers in about a second.
+const PAGE_ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Sets the WebDriver request timeout for the sessions started after this call.
 pub fn set_request_timeout(timeout: Duration) {
     REQUEST_TIMEOUT_S.store(timeout.as_secs(), std::sync::atomic::Ordering::Relaxed);
@@ -153,7 +156,7 @@ impl App {
 
     pub async fn launch_binary(binary: &Path, data_dir: &Path) -> App {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut last_err = None;
+        let mut last_err: Option<String> = None;
         for attempt in 1..=2 {
             let driver = DriverProcess::start(&xdg_home(data_dir));
             let mut caps = Capabilities::new();
@@ -172,23 +175,44 @@ impl App {
                     REQUEST_TIMEOUT_S.load(std::sync::atomic::Ordering::Relaxed),
                 ))
                 .await;
-            match session {
-                Ok(wd) => {
-                    return App {
-                        wd: ManuallyDrop::new(wd),
-                        _driver: driver,
-                        data_dir: data_dir.to_owned(),
-                        launched_at_ms,
-                    };
-                }
+            let wd = match session {
+                Ok(wd) => wd,
                 Err(e) => {
                     eprintln!("session start failed (attempt {attempt}/2): {e}");
-                    last_err = Some(e);
+                    last_err = Some(e.to_string());
                     drop(driver);
                     // Give WebKitWebDriver and the app a moment to go away before the retry.
                     tokio::time::sleep(Duration::from_secs(2)).await;
+                    continue;
                 }
+            };
+            // A session can also start on a page that never answers: twice in full runs, the first request of
+            // an A/B test waited out the whole request timeout. Ask the page for something trivial first, so
+            // that such a start is retried like a failed one, and says so in the log.
+            let answered = tokio::time::timeout(
+                PAGE_ANSWER_TIMEOUT,
+                wd.execute("return document.readyState", Vec::new()),
+            )
+            .await;
+            if let Ok(Ok(_)) = answered {
+                return App {
+                    wd: ManuallyDrop::new(wd),
+                    _driver: driver,
+                    data_dir: data_dir.to_owned(),
+                    launched_at_ms,
+                };
             }
+            let why = match answered {
+                Ok(Err(e)) => e.to_string(),
+                _ => format!("no answer within {PAGE_ANSWER_TIMEOUT:?}"),
+            };
+            eprintln!("the new session's page did not answer (attempt {attempt}/2): {why}");
+            last_err = Some(why);
+            // Its drop would send a blocking "quit" to a driver that doesn't answer; killing the driver's
+            // process group ends the app.
+            std::mem::forget(wd);
+            drop(driver);
+            tokio::time::sleep(Duration::from_secs(2)).await;
         }
         panic!("could not start a WebDriver session: {last_err:?}");
     }
