@@ -532,6 +532,30 @@ fn nth_of(reg: &modelops_core::Registry, view: ModelView, offset: u32) -> (Strin
     (page.models[0].id.clone(), page.total)
 }
 
+/// The models table's column widths in px (header cells, left to right), and whether the table fits its scroll
+/// box's width (every column shown without scrolling sideways).
+async fn column_widths(app: &App) -> (Vec<f64>, bool) {
+    let got = app
+        .wd
+        .execute(
+            r#"const table = document.querySelector("table.models-table");
+               const wrap = table.closest(".table-wrap");
+               return {
+                 widths: [...table.querySelectorAll("thead th")].map((th) => th.getBoundingClientRect().width),
+                 fits: table.offsetWidth <= wrap.clientWidth,
+               };"#,
+            Vec::new(),
+        )
+        .await
+        .expect("measure the table");
+    let v = got.json();
+    let widths = v["widths"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|w| w.as_f64()).collect())
+        .unwrap_or_default();
+    (widths, v["fits"].as_bool().unwrap_or(false))
+}
+
 const FIRST_ROW: &str = "(//table[contains(@class, 'models-table')]/tbody/tr[.//button[starts-with(@aria-label, 'View details of')]])[1]";
 
 /// Issue 4: the suite also runs against a registry of 100 000 generated models.
@@ -551,6 +575,10 @@ async fn a_100_000_model_registry_scrolls_sorts_and_searches() {
     )
     .await;
     app.screenshot("large-table").await;
+    // Issue 17: the columns have fixed widths, and in the default 1280 × 800 window all of them show.
+    let (widths, fits) = column_widths(&app).await;
+    assert_eq!(widths.len(), 14, "{widths:?}");
+    assert!(fits, "the table is wider than its panel: {widths:?}");
 
     // Scroll to the very end as a user would: focus the table and press End.
     let (last, _) = nth_of(&reg, page_view(SortKey::Name, None), 99_999);
@@ -561,6 +589,11 @@ async fn a_100_000_model_registry_scrolls_sorts_and_searches() {
     region.send_keys(Key::End).await.expect("End");
     app.el(&row(&last)).await;
     app.screenshot("large-table-end").await;
+    assert_eq!(
+        column_widths(&app).await.0,
+        widths,
+        "other rows moved the columns"
+    );
 
     // Sort by accuracy: the first row is the registry's least accurate model.
     app.click(
@@ -575,6 +608,11 @@ async fn a_100_000_model_registry_scrolls_sorts_and_searches() {
         xpath_literal(&least_accurate)
     ))
     .await;
+    assert_eq!(
+        column_widths(&app).await.0,
+        widths,
+        "a sort (its header's arrow, a new page) moved the columns"
+    );
 
     // Search: the count and the first row come from SQL.
     let needle = "Fraud Detection - XGBoost";
@@ -597,6 +635,11 @@ async fn a_100_000_model_registry_scrolls_sorts_and_searches() {
     ))
     .await;
     app.screenshot("large-table-search").await;
+    assert_eq!(
+        column_widths(&app).await.0,
+        widths,
+        "a search moved the columns"
+    );
     app.quit().await;
 }
 

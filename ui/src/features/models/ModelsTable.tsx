@@ -10,7 +10,7 @@ import type { SortDir } from "../../bindings/SortDir";
 import type { SortKey } from "../../bindings/SortKey";
 import { Button } from "../../components/Button";
 import { modelKeys } from "../../queries";
-import { ACTIONS_COLUMN, COLUMN_COUNT, COLUMN_LOOK, columns, features } from "./columns";
+import { ACTIONS_COLUMN, COLUMN_COUNT, COLUMN_LOOK, TABLE_MIN_WIDTH, columns, features } from "./columns";
 import { isFiltered, viewHash } from "./view";
 import { EmptyRegistry } from "../first-run/EmptyRegistry";
 import { useModelWindow } from "./useModelWindow";
@@ -86,7 +86,18 @@ export function ModelsTable({ view, head, stale, onSort, onView, onClearFilters,
       aria-busy={stale || undefined}
       onKeyDown={moveBetweenRows}
     >
-      <table className={`models-table${stale ? " is-stale" : ""}`} aria-label="Models" aria-rowcount={head.total + 1}>
+      <table
+        className={`models-table${stale ? " is-stale" : ""}`}
+        style={{ minWidth: TABLE_MIN_WIDTH }}
+        aria-label="Models"
+        aria-rowcount={head.total + 1}
+      >
+        <colgroup>
+          {columns.map((c) => {
+            const width = c.id ? COLUMN_LOOK[c.id]?.width : undefined;
+            return <col key={c.id} style={width ? { width } : undefined} />;
+          })}
+        </colgroup>
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} aria-rowindex={1}>
@@ -111,8 +122,10 @@ export function ModelsTable({ view, head, stale, onSort, onView, onClearFilters,
                     aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
                   >
                     <button type="button" className="sort-btn" onClick={column.getToggleSortingHandler()}>
-                      <table.FlexRender header={header} />
-                      {Arrow ? <Arrow size={13} aria-hidden="true" className="sort-icon" /> : null}
+                      <span className="sort-label">
+                        <table.FlexRender header={header} />
+                      </span>
+                      {Arrow ? <Arrow size={11} aria-hidden="true" className="sort-icon" /> : null}
                     </button>
                   </th>
                 );
@@ -285,15 +298,16 @@ const ModelRow = memo(function ModelRow({
         if (id === ACTIONS_COLUMN) {
           return (
             <td key={cell.id} className={className}>
+              {/* An icon, so that every column fits the default window; its name and tooltip say Details. */}
               <button
                 type="button"
-                className="btn btn-ghost btn-sm row-view"
+                className="btn btn-ghost btn-sm btn-icon row-view"
                 data-row-view
                 aria-label={`View details of ${m.name}`}
+                title="Details"
                 onClick={() => onView(m)}
               >
-                Details
-                <ChevronRight size={14} aria-hidden="true" />
+                <ChevronRight size={16} aria-hidden="true" />
               </button>
             </td>
           );

@@ -10,28 +10,45 @@ export const features = tableFeatures({ rowSortingFeature });
 
 const helper = createColumnHelper<typeof features, Model>();
 
-/** Markup details the renderer needs: the cell's class and the header's tooltip. */
+/** Markup details the renderer needs: the cell's class, the header's tooltip and the column's width. */
 export interface ColumnLook {
   className?: string;
   title?: string;
+  /**
+   * The column's width in px, padding included. The table lays out with `table-layout: fixed`, so widths come
+   * from here and never from the cells: a sort's arrow or a new page of longer values can't move them, and a
+   * new view does not relayout the body. Each fits its header with the sort arrow and the values it shows
+   * (measured in the real window); a longer value is cut with an ellipsis and has its full text in a title.
+   * The name column has none: it takes what is left, at least NAME_MIN_WIDTH.
+   */
+  width?: number;
 }
 
 export const COLUMN_LOOK: Record<string, ColumnLook> = {
   name: { className: "col-name" },
-  version: { className: "col-version" },
-  status: { className: "col-status" },
-  accuracy: { className: "num" },
-  latency: { className: "num" },
-  throughput: { className: "num", title: "Throughput, requests per second" },
-  uptime: { className: "num" },
-  framework: { className: "col-framework" },
-  size: { className: "num" },
-  aiConfidence: { className: "num" },
-  errorRate: { className: "num" },
-  deployedAt: { className: "col-time" },
-  lastTestedAt: { className: "col-test" },
-  actions: { className: "col-action" },
+  version: { className: "col-version", width: 72 },
+  status: { className: "col-status", width: 116 },
+  accuracy: { className: "num", width: 84 },
+  latency: { className: "num", width: 72 },
+  throughput: { className: "num", title: "Throughput, requests per second", width: 60 },
+  uptime: { className: "num", width: 68 },
+  framework: { className: "col-framework", width: 92 },
+  size: { className: "num", width: 66 },
+  aiConfidence: { className: "num", width: 70 },
+  errorRate: { className: "num", width: 84 },
+  deployedAt: { className: "col-time", width: 100 },
+  lastTestedAt: { className: "col-test", width: 96 },
+  actions: { className: "col-action", width: 44 },
 };
+
+/**
+ * The name column's least width: with the others (1 024 px) the table is at least 1 186 px wide, which fits the
+ * models panel of the default 1280 px window, so every column shows without scrolling sideways. A narrower
+ * window scrolls the table sideways, the name and the row's button staying in place.
+ */
+export const NAME_MIN_WIDTH = 162;
+
+export const TABLE_MIN_WIDTH = Object.values(COLUMN_LOOK).reduce((sum, look) => sum + (look.width ?? 0), NAME_MIN_WIDTH);
 
 export const ACTIONS_COLUMN = "actions";
 
@@ -52,7 +69,15 @@ export const columns = helper.columns([
     header: "Model",
     cell: ({ row }) => <NameCell model={row.original} />,
   }),
-  helper.accessor("version", { id: "version" satisfies SortKey, header: "Version", cell: (c) => <span className="mono">{c.getValue()}</span> }),
+  helper.accessor("version", {
+    id: "version" satisfies SortKey,
+    header: "Version",
+    cell: (c) => (
+      <span className="mono" title={c.getValue()}>
+        {c.getValue()}
+      </span>
+    ),
+  }),
   helper.accessor("status", { id: "status" satisfies SortKey, header: "Status", cell: (c) => <StatusBadge status={c.getValue()} /> }),
   helper.accessor("accuracy", { id: "accuracy" satisfies SortKey, header: "Accuracy", cell: metric((v) => fractionPct(v, 1)) }),
   helper.accessor("latency", { id: "latency" satisfies SortKey, header: "Latency", cell: metric(ms) }),
@@ -105,17 +130,17 @@ function NameCell({ model: m }: { model: Model }) {
   );
 }
 
+/** The outcome above, when below: two lines, like the name's, so the column stays narrow. */
 function LastTestCell({ model }: { model: Model }) {
   return (
     <>
-      <LastTest model={model} />
+      <span className="cell-line">
+        <LastTest model={model} />
+      </span>
       {model.lastTestedAt ? (
-        <>
-          {" "}
-          <time className="muted small" dateTime={model.lastTestedAt} title={utc(model.lastTestedAt)}>
-            {relative(model.lastTestedAt)}
-          </time>
-        </>
+        <time className="cell-line muted small" dateTime={model.lastTestedAt} title={utc(model.lastTestedAt)}>
+          {relative(model.lastTestedAt)}
+        </time>
       ) : null}
     </>
   );
