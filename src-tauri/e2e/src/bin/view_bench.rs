@@ -24,6 +24,7 @@ const { kind, label } = arguments[0];
 const table = document.querySelector('.models-table');
 if (!table) { done({ error: 'no .models-table' }); return; }
 const oldBody = table.tBodies[0];
+const oldView = oldBody && oldBody.dataset.view;
 const ipc = [];
 let t0 = 0;
 // Tauri's IPC on Linux is a fetch of ipc://localhost/<command>: each call's span, from the page's side.
@@ -36,11 +37,11 @@ window.fetch = (input, init) => {
   return p;
 };
 const restore = () => { window.fetch = fetch0; };
-// The new view is painted when its own <tbody> (ModelRows is keyed by the view) holds loaded rows and the
-// table is no longer dimmed as stale.
+// The new view is painted when the body is the new view's (its data-view; pages before that attribute
+// remounted the <tbody> per view) and holds loaded rows, and the table is no longer dimmed as stale.
 const settled = () => {
   const body = table.tBodies[0];
-  return body && body !== oldBody && !table.classList.contains('is-stale')
+  return body && (body !== oldBody || body.dataset.view !== oldView) && !table.classList.contains('is-stale')
     && (body.querySelector('button[data-row-view]') || body.querySelector('.row-empty'));
 };
 const marks = {};
@@ -65,7 +66,7 @@ const observer = new MutationObserver(() => {
   if (marks.stale === undefined && table.classList.contains('is-stale')) marks.stale = performance.now() - t0;
   if (settled()) { observer.disconnect(); finish(); }
 });
-observer.observe(table, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+observer.observe(table, { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'data-view'] });
 setTimeout(() => { observer.disconnect(); restore(); done({ error: 'the view did not change within 10 s' }); }, 10000);
 if (kind === 'sort') {
   const btn = [...table.querySelectorAll('thead .sort-btn')].find((b) => b.textContent.trim() === label);

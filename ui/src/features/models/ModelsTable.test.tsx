@@ -66,8 +66,23 @@ describe("models table: sorting", () => {
     expect(rowNames()).toEqual(byName);
 
     held.forEach((release) => release());
-    await waitFor(() => expect(rowNames()[0]).toBe(model3.name)); // 87.6%, the lowest
-    expect(table).not.toHaveClass("is-stale");
+    await waitFor(() => {
+      expect(rowNames()[0]).toBe(model3.name); // 87.6%, the lowest
+      expect(table).not.toHaveClass("is-stale");
+    });
+  });
+
+  it("a sort at the top updates the rows in place instead of building a new body (cheaper: issue 17)", async () => {
+    mockBackend();
+    const { user } = renderApp();
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    const [firstRow] = bodyRows();
+    const body = firstRow!.parentElement;
+    await user.click(screen.getByRole("button", { name: "Accuracy" }));
+    await waitFor(() => expect(rowNames()[0]).toBe(model3.name));
+    expect(bodyRows()[0]).toBe(firstRow);
+    expect(bodyRows()[0]!.parentElement).toBe(body);
+    expect(body).toHaveAttribute("data-view", expect.stringContaining('"sort":"accuracy"'));
   });
 
   it("headers are buttons, so the keyboard sorts too; the actions column isn't sortable", async () => {
@@ -201,6 +216,8 @@ describe("models table: windowed fetching (100 000 models)", () => {
     const backend = mockBackend({}, { models: manyModels(100_000) });
     const { user } = renderApp();
     expect(await screen.findByText("Model 000001")).toBeInTheDocument();
+    // The first window's neighbour, prefetched a moment after it settles (PREFETCH_DELAY_MS).
+    await waitFor(() => expect(backend.queries().some((q) => q.offset === PAGE_SIZE)).toBe(true));
     const box = screen.getByRole("region", { name: "Models table, scrollable" });
     const before = backend.queries().length;
 

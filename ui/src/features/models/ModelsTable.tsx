@@ -71,6 +71,14 @@ export function ModelsTable({ view, head, stale, onSort, onView, onClearFilters,
     sortDescFirst: false,
   });
 
+  // A new view starts at the top. At the top already (the usual case), the same rows update their cells in
+  // place, which is cheaper than a new body (BENCHMARKS.md, "View changes at 100 000 models"). Scrolled down,
+  // the body is rebuilt, with a virtualizer that starts at offset 0: resetting a live one's offset waits for a
+  // scroll event, and until then it would show the new view's rows at the old position.
+  const hash = viewHash(view);
+  const [body, setBody] = useState({ hash, key: 0 });
+  if (body.hash !== hash) setBody({ hash, key: scrollEl && scrollEl.scrollTop > 0 ? body.key + 1 : body.key });
+
   // Nothing in the registry at all (not a filter that matches nothing): what to do first, not an empty grid.
   if (head.total === 0 && !stale && !isFiltered(view) && onRegister && onImport) {
     return <EmptyRegistry onRegister={onRegister} onImport={onImport} />;
@@ -151,8 +159,7 @@ export function ModelsTable({ view, head, stale, onSort, onView, onClearFilters,
             </tr>
           </tbody>
         ) : (
-          // A new view starts at the top with a fresh virtualizer: keyed by the view.
-          <ModelRows key={viewHash(view)} view={view} head={head} scrollEl={scrollEl} onView={onView} />
+          <ModelRows key={body.key} view={view} head={head} scrollEl={scrollEl} onView={onView} />
         )}
       </table>
     </div>
@@ -184,10 +191,11 @@ interface ModelRowsProps {
 
 function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
   const qc = useQueryClient();
-  // Before the virtualizer reads the offset (its layout effect comes later): a new view starts at the top.
+  // Before the virtualizer reads the offset (its layout effect comes later): a new body starts at the top.
   useLayoutEffect(() => {
     if (scrollEl) scrollEl.scrollTop = 0;
   }, [scrollEl]);
+  const hash = viewHash(view);
 
   const total = head.total;
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer re-renders this component itself.
@@ -253,12 +261,14 @@ function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
       continue;
     }
     flushMissing();
-    out.push(<ModelRow key={`${item.index}:${row.original.id}`} row={row} index={item.index} onView={onView} />);
+    // Keyed by position: a new view's row at the same place reuses the element and updates its text.
+    out.push(<ModelRow key={item.index} row={row} index={item.index} onView={onView} />);
   }
   flushMissing();
 
   return (
-    <tbody>
+    // data-view says which view the rows are of, for the view-change benchmark (view_bench.rs).
+    <tbody data-view={hash}>
       {padTop > 0 ? <Spacer height={padTop} /> : null}
       {out}
       {padBottom > 0 ? <Spacer height={padBottom} /> : null}

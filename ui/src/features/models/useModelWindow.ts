@@ -8,6 +8,14 @@ import { modelPageQuery, PAGE_SIZE, useModelPages } from "../../queries";
 /** How long a window that jumped must rest before its pages are fetched (ms). */
 export const SETTLE_MS = 80;
 
+/**
+ * How long after its window's pages are settled the pages beside them are prefetched (ms). At once, the
+ * prefetch's answer came in while the new view's frame was being painted and held that frame back by 15–30 ms
+ * (BENCHMARKS.md, "View changes at 100 000 models"); a page lasts seconds of steady scrolling, so the
+ * delay costs nothing there.
+ */
+export const PREFETCH_DELAY_MS = 100;
+
 /** The page indexes covering rows `first ..= last`. */
 export function pagesCovering(first: number, last: number): number[] {
   if (last < first) return [];
@@ -63,9 +71,12 @@ export function useModelWindow(view: ModelView, head: ModelPage, first: number, 
     const firstPage = settled[0];
     const lastPage = settled.at(-1);
     if (firstPage === undefined || lastPage === undefined) return;
-    for (const p of [lastPage + 1, firstPage - 1]) {
-      if (p >= 0 && p < pageCount) void qc.prefetchQuery(modelPageQuery(view, p));
-    }
+    const timer = setTimeout(() => {
+      for (const p of [lastPage + 1, firstPage - 1]) {
+        if (p >= 0 && p < pageCount) void qc.prefetchQuery(modelPageQuery(view, p));
+      }
+    }, PREFETCH_DELAY_MS);
+    return () => clearTimeout(timer);
   }, [settled, pageCount, qc, view]);
 
   const loaded = useMemo(() => {
