@@ -244,7 +244,7 @@ impl App {
                 }
             }
             if Instant::now() > deadline {
-                let _ = self.screenshot("timeout").await;
+                self.failure_screenshot("timeout").await;
                 panic!("no displayed element matches {xpath} after {WAIT:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -283,7 +283,7 @@ impl App {
                 match e.click().await {
                     Ok(()) => return,
                     Err(err) if Instant::now() > deadline => {
-                        let _ = self.screenshot("click-failed").await;
+                        self.failure_screenshot("click-failed").await;
                         panic!("click {xpath}: {err}")
                     }
                     Err(_) => {}
@@ -378,6 +378,18 @@ impl App {
             };
             let _ = b.click().await;
             tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// A screenshot of a failure, taken before the test panics with what it waited for. At most 20 s and never
+    /// a panic of its own: once, WebKitWebDriver's screenshot hung for the whole request timeout after a wait
+    /// had failed, and the panic then named the screenshot instead of the element the test waited for.
+    async fn failure_screenshot(&self, name: &str) {
+        let path = output_dir().join(format!("{name}.png"));
+        match tokio::time::timeout(Duration::from_secs(20), self.wd.screenshot(&path)).await {
+            Ok(Ok(())) => eprintln!("screenshot of the failure: {}", path.display()),
+            Ok(Err(e)) => eprintln!("no screenshot of the failure: {e}"),
+            Err(_) => eprintln!("no screenshot of the failure: WebKitWebDriver took over 20 s"),
         }
     }
 
