@@ -31,6 +31,15 @@ pub struct Args {
     /// Folder holding the registry (registry.sqlite3). Defaults to the OS app-data folder.
     #[arg(long, env = "MODELOPS_DATA_DIR", value_name = "PATH")]
     pub data_dir: Option<PathBuf>,
+    /// Seconds between two background syncs with the team registry, while one is set (1 to 86 400).
+    #[arg(
+        long,
+        env = "MODELOPS_SYNC_EVERY",
+        value_name = "SECONDS",
+        default_value_t = 300,
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
+    pub sync_every: u64,
 }
 
 /// Registers the plugins and commands on a builder; shared by the real app and the IPC tests.
@@ -132,7 +141,10 @@ fn start_daily_backups(state: AppState) {
 }
 
 pub fn run() {
-    let Args { data_dir } = Args::parse();
+    let Args {
+        data_dir,
+        sync_every,
+    } = Args::parse();
     software_rendering_without_gpu();
     // First, so a second launch hands over to the running app before it builds anything of its own.
     let builder =
@@ -170,7 +182,10 @@ pub fn run() {
                 ),
             }
             start_daily_backups(state.clone());
-            commands::start_background_sync(state.clone());
+            commands::start_background_sync(
+                state.clone(),
+                std::time::Duration::from_secs(sync_every),
+            );
             app.manage(state);
             Ok(())
         })
@@ -187,6 +202,16 @@ mod tests {
     use super::Args;
     use clap::Parser;
     use std::path::Path;
+
+    #[test]
+    fn sync_every_defaults_to_five_minutes_and_refuses_zero() {
+        let args = Args::try_parse_from(["modelops-app"]).unwrap();
+        assert_eq!(args.sync_every, 300);
+        let args = Args::try_parse_from(["modelops-app", "--sync-every", "2"]).unwrap();
+        assert_eq!(args.sync_every, 2);
+        assert!(Args::try_parse_from(["modelops-app", "--sync-every", "0"]).is_err());
+        assert!(Args::try_parse_from(["modelops-app", "--sync-every", "86401"]).is_err());
+    }
 
     #[test]
     fn data_dir_comes_from_the_flag_or_the_environment() {

@@ -124,14 +124,15 @@ pub fn run_sync(registry: &Arc<Registry>, opts: &SyncOptions) -> Result<SyncRepo
     modelops_sync::sync(own.as_ref().unwrap_or(registry), opts)
 }
 
-/// The background sync: at start and every few minutes while a server is set. Failures are logged and
-/// shown in the header through the status (the changes wait); they never interrupt the user.
-pub fn start_background_sync(state: AppState) {
-    const EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+/// The background sync: a few seconds after start, then `every` (five minutes unless `--sync-every` says
+/// otherwise) while a server is set; a server set while the app runs is picked up at the next turn. Failures
+/// are logged and shown in the header through the status (the changes wait); they never interrupt the user.
+pub fn start_background_sync(state: AppState, every: std::time::Duration) {
+    let first = every.min(std::time::Duration::from_secs(3));
     let spawned = std::thread::Builder::new()
         .name("team-sync".into())
         .spawn(move || loop {
-            std::thread::sleep(std::time::Duration::from_secs(3));
+            std::thread::sleep(first);
             if let Ok(registry) = state.registry() {
                 if matches!(registry.remote_settings(), Ok(Some(_))) {
                     match run_sync(&registry, &SyncOptions::default()) {
@@ -147,7 +148,7 @@ pub fn start_background_sync(state: AppState) {
                     }
                 }
             }
-            std::thread::sleep(EVERY.saturating_sub(std::time::Duration::from_secs(3)));
+            std::thread::sleep(every.saturating_sub(first));
         });
     if let Err(e) = spawned {
         log::error!("Can't start the background sync: {e}");

@@ -155,7 +155,19 @@ impl App {
     }
 
     pub async fn launch_binary(binary: &Path, data_dir: &Path) -> App {
+        Self::launch_binary_with(binary, data_dir, &[]).await
+    }
+
+    /// Launches `app_binary()` on `data_dir` with more command-line arguments (`--sync-every 2`).
+    pub async fn launch_with(data_dir: &Path, extra_args: &[&str]) -> App {
+        Self::launch_binary_with(&app_binary(), data_dir, extra_args).await
+    }
+
+    async fn launch_binary_with(binary: &Path, data_dir: &Path, extra_args: &[&str]) -> App {
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut args = vec![data_dir.display().to_string()];
+        args.insert(0, "--data-dir".to_owned());
+        args.extend(extra_args.iter().map(|a| (*a).to_owned()));
         let mut last_err: Option<String> = None;
         for attempt in 1..=2 {
             let driver = DriverProcess::start(&xdg_home(data_dir));
@@ -165,7 +177,7 @@ impl App {
                 "tauri:options",
                 json!({
                     "application": binary,
-                    "args": ["--data-dir", data_dir],
+                    "args": args,
                 }),
             )
             .expect("caps");

@@ -1,5 +1,6 @@
 //! Issue 16 in the real window: a team's MLflow server configured in the Team registry dialog, a model an
-//! MLflow client created pulled in with its badge, promoted here, and its alias seen on the server.
+//! MLflow client created pulled in with its badge, promoted here, and its alias seen on the server; then a
+//! model an MLflow client makes while the app runs shows up through the background sync alone.
 
 #[path = "../../sync/tests/common/mod.rs"]
 #[allow(dead_code)]
@@ -23,7 +24,9 @@ async fn a_model_from_an_mlflow_client_is_pulled_promoted_and_pushed_back() {
         ),
     );
     let dir = tempfile::tempdir().expect("data dir");
-    let app = App::launch(dir.path()).await;
+    // The background sync every 2 s instead of every 5 minutes, for its part at the end. Syncs never overlap
+    // (the clicks on Sync now wait for a background one), so the steps before it hold either way.
+    let app = App::launch_with(dir.path(), &["--sync-every", "2"]).await;
     app.el("//table[contains(@class, 'models-table')]/tbody/tr")
         .await;
 
@@ -101,5 +104,39 @@ async fn a_model_from_an_mlflow_client_is_pulled_promoted_and_pushed_back() {
         "{id}: nothing left to push"
     );
     app.screenshot("team-synced").await;
+
+    // The background sync, no click: a model an MLflow client registers now comes into the registry, and
+    // the table shows it once the page's status poll (every 30 s) sees the new sync.
+    app.fill("//input[@id='model-search']", "").await;
+    server.create_with_client("nightly-ranker", 1, None);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !app
+        .registry()
+        .list_models()
+        .expect("list")
+        .models
+        .iter()
+        .any(|m| m.name == "nightly-ranker")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the background sync never pulled nightly-ranker"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let nightly = "//table[contains(@class, 'models-table')]/tbody/tr[.//*[@data-testid='mlflow-badge']][contains(., 'nightly-ranker')]";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while app
+        .wd
+        .find_all(By::XPath(nightly))
+        .await
+        .map_or(true, |f| f.is_empty())
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the table never showed nightly-ranker, pulled by the background sync"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
     app.quit().await;
 }
