@@ -85,16 +85,21 @@ fn a_first_pull_crosses_pages_and_maps_aliases_tags_and_metrics() {
     let server = Server::start();
     let url = server.url.clone();
     let py = |code: &str| server.py(code);
-    server.create_with_client("churn", 2, Some(RUN_METRICS));
-    server.create_with_client("fraud", 3, Some(RUN_METRICS));
-    server.create_with_client("ranker", 1, None);
-    server.create_with_client("old-model", 1, Some(RUN_METRICS));
-    server.create_with_client("empty", 0, None);
-    py("c.set_registered_model_alias('churn', 'production', '1')\n\
-        c.set_registered_model_alias('fraud', 'staging', '3')\n\
-        c.set_registered_model_alias('fraud', 'production', '2')\n\
-        c.set_registered_model_alias('ranker', 'staging', '1')\n\
-        c.set_registered_model_tag('old-model', 'modelops.archived', 'true')");
+    // One Python process for all of it (each start imports MLflow anew).
+    py(&[
+        create_script("churn", 2, Some(RUN_METRICS)),
+        create_script("fraud", 3, Some(RUN_METRICS)),
+        create_script("ranker", 1, None),
+        create_script("old-model", 1, Some(RUN_METRICS)),
+        create_script("empty", 0, None),
+        "c.set_registered_model_alias('churn', 'production', '1')\n\
+         c.set_registered_model_alias('fraud', 'staging', '3')\n\
+         c.set_registered_model_alias('fraud', 'production', '2')\n\
+         c.set_registered_model_alias('ranker', 'staging', '1')\n\
+         c.set_registered_model_tag('old-model', 'modelops.archived', 'true')\n"
+            .to_owned(),
+    ]
+    .concat());
     let report = within(120, move || {
         let (dir, reg) = registry(&url);
         // Cancelled once the runs' metrics are being read: nothing is taken in, and the next sync starts over.
