@@ -48,17 +48,11 @@ impl Registry {
                 .query_row(rusqlite::params_from_iter(filter.params.iter()), |r| {
                     r.get(0)
                 })?;
-            let ids: Vec<i64> = {
-                let mut stmt = tx.prepare_cached(&format!(
-                    "SELECT m.rowid FROM models m WHERE {} ORDER BY {order} LIMIT {} OFFSET {}",
-                    filter.clause, q.limit, q.offset
-                ))?;
-                let rows = stmt
-                    .query_map(rusqlite::params_from_iter(filter.params.iter()), |r| {
-                        r.get(0)
-                    })?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
+            let ids = view_rowids(
+                tx,
+                &filter,
+                &format!("{order} LIMIT {} OFFSET {}", q.limit, q.offset),
+            )?;
             let mut by_rowid = tx.prepare_cached(&format!("{MODEL_SELECT} WHERE m.rowid = ?1"))?;
             let models = ids
                 .into_iter()
@@ -103,17 +97,7 @@ impl Registry {
         let filter = crate::query::FilterSql::new(&view.filter)?;
         let order = crate::query::order_by(view.sort, view.dir);
         self.read(|tx| {
-            let ids: Vec<i64> = {
-                let mut stmt = tx.prepare(&format!(
-                    "SELECT m.rowid FROM models m WHERE {} ORDER BY {order}",
-                    filter.clause
-                ))?;
-                let rows = stmt
-                    .query_map(rusqlite::params_from_iter(filter.params.iter()), |r| {
-                        r.get(0)
-                    })?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
+            let ids = view_rowids(tx, &filter, &order)?;
             let mut by_rowid = tx.prepare_cached(&format!("{MODEL_SELECT} WHERE m.rowid = ?1"))?;
             let mut handed = 0;
             let mut in_rowid_order: Vec<(i64, usize)> = Vec::with_capacity(chunk_len);
@@ -242,6 +226,23 @@ impl Registry {
             )
         })
     }
+}
+
+/// The row ids of the models matching `filter`, in `order_and_window` (an ORDER BY's terms, with a LIMIT
+/// and OFFSET for a page): from the sort column's covering index alone, without reading a model's row.
+fn view_rowids(
+    tx: &rusqlite::Connection,
+    filter: &crate::query::FilterSql,
+    order_and_window: &str,
+) -> Result<Vec<i64>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT m.rowid FROM models m WHERE {} ORDER BY {order_and_window}",
+        filter.clause
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(filter.params.iter()), |r| {
+        r.get(0)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]
