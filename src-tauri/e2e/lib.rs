@@ -344,14 +344,42 @@ impl App {
             assert!(Instant::now() < deadline, "{input} never held {text:?}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        self.click(&format!(
-            "//*[@id='{input}-listbox']//*[@role='option' and @data-model-id='{id}']"
-        ))
-        .await;
-        self.el(&format!(
+        // Click only once the list shows the options of the whole text (aria-busy false): a list still
+        // showing an earlier prefix's options can reflow under the click, which then lands on nothing.
+        let option = format!(
+            "//*[@id='{input}-listbox' and @aria-busy='false']//*[@role='option' and @data-model-id='{id}']"
+        );
+        let chosen = format!(
             "{field}/ancestor::div[contains(concat(' ', @class, ' '), ' picker ')][1]//*[@role='status']//span[normalize-space(.)='{id}']"
-        ))
-        .await;
+        );
+        for _ in 0..3 {
+            self.click(&option).await;
+            let until = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < until {
+                if self.shown(&chosen).await {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            if !self.shown(&option).await {
+                break;
+            }
+            // Said in the log, so a picker that drops clicks shows up even when the retry saves the test.
+            eprintln!("pick_model: the click on {id} in {input} didn't choose it; clicking again");
+        }
+        self.el(&chosen).await;
+    }
+
+    /// Whether a displayed element matches `xpath` now (no waiting).
+    pub async fn shown(&self, xpath: &str) -> bool {
+        if let Ok(found) = self.wd.find_all(By::XPath(xpath)).await {
+            for e in found {
+                if e.is_displayed().await.unwrap_or(false) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     pub async fn text(&self, xpath: &str) -> String {

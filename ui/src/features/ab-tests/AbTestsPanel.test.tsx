@@ -136,8 +136,10 @@ describe("A/B tests", () => {
     const a = within(form).getByRole("combobox", { name: "Model A (control)" });
     await user.type(a, "Model 0123");
     const listbox = await within(form).findByRole("listbox", { name: "Model A (control) options" });
-    // (The previous, unsearched options stay up while the search runs.)
+    // (The previous, unsearched options stay up while the search runs, and the list says it is busy.)
+    expect(listbox).toHaveAttribute("aria-busy", "true");
     expect(await within(form).findByText("First 20 of 100: type more to narrow.")).toBeInTheDocument();
+    expect(listbox).toHaveAttribute("aria-busy", "false");
     expect(within(listbox).getAllByRole("option")).toHaveLength(20);
     expect(within(listbox).getAllByRole("option")[0]).toHaveTextContent("Model 012300");
 

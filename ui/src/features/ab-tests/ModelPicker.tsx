@@ -59,6 +59,8 @@ export function ModelPicker({
   const optionId = (i: number) => `${id}-option-${i}`;
 
   const expanded = open && options.length > 0;
+  // The options shown are those of the text typed, not of an earlier prefix still on screen.
+  const settled = search === text && !picks.isPlaceholderData;
   // Keep the highlighted option visible while the arrow keys move through a scrolled list.
   useEffect(() => {
     if (expanded) document.getElementById(`${id}-option-${activeIndex}`)?.scrollIntoView?.({ block: "nearest" });
@@ -88,7 +90,6 @@ export function ModelPicker({
         break;
       case "Enter": {
         // Never submits the form from here: Enter chooses, once the options match the text typed.
-        const settled = search === text && !picks.isPlaceholderData;
         const m = open && settled ? options[activeIndex] : undefined;
         if (open) e.preventDefault();
         if (m) choose(m);
@@ -139,7 +140,14 @@ export function ModelPicker({
         onBlur={() => setOpen(false)}
         onKeyDown={onKeyDown}
       />
-      <ul id={listId} role="listbox" aria-label={`${label} options`} className="picker-list" hidden={!expanded}>
+      <ul
+        id={listId}
+        role="listbox"
+        aria-label={`${label} options`}
+        aria-busy={!settled}
+        className="picker-list"
+        hidden={!expanded}
+      >
         {expanded
           ? options.map((m, i) => (
               <li
