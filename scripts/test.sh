@@ -25,11 +25,13 @@ step "UI: typecheck and production build"
 step "rustfmt"
 cargo fmt --all -- --check
 
-step "clippy (warnings are errors)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
-
 # One release build for every test here, the end-to-end tests' app and the .deb (scripts/cargo-test-args.sh).
 source scripts/cargo-test-args.sh
+# With the same profile and features as that build, clippy's build scripts and proc macros are the build's
+# own: SQLite's and zstd's C code compile once, not once for clippy (debug) and again for the tests (release).
+step "clippy (warnings are errors)"
+cargo clippy "${CARGO_TEST_ARGS[@]}" --all-targets -- -D warnings
+
 step "Rust tests, release build (core, IPC through the mock runtime, the layers of docs/adr/0018-layers.md; also regenerates ui/src/bindings; builds the app, the CLI and the ignored end-to-end tests)"
 cargo test "${CARGO_TEST_ARGS[@]}" 2>&1 | tee "$out/cargo.log"
 
