@@ -16,3 +16,5 @@ cargo build --release --locked -p modelops -p modelops-cli -p modelops-tools --f
 [ "${1:-}" = --no-bundle ] && exit 0
 # Bundles what cargo just built; its beforeBundleCommand finds the CLI fresh and stages it.
 ui/node_modules/.bin/tauri bundle --bundles deb --ci
+# tauri's bundler packs with gzip; xz -9 makes the .deb about half as big (scripts/deb-xz.sh).
+for deb in "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb; do bash scripts/deb-xz.sh "$deb"; done

@@ -48,6 +48,7 @@ step "UI: typecheck against the fresh bindings, eslint, unit tests"
 step "The .deb of the tested binaries (AppImage stays configured but needs a download, so not here)"
 # The binaries the Rust tests just built and tested: bundle-cli.sh is told not to build them again.
 MODELOPS_PREBUILT=1 ui/node_modules/.bin/tauri bundle --bundles deb --ci
+for deb in "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb; do bash scripts/deb-xz.sh "$deb"; done
 
 step "End-to-end tests of the release app in a real window (Xvfb, WebDriver, native save dialog)"
 MODELOPS_UI_BUILT=1 bash scripts/e2e.sh 2>&1 | tee "$out/e2e.log"
