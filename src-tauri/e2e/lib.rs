@@ -165,8 +165,7 @@ impl App {
 
     async fn launch_binary_with(binary: &Path, data_dir: &Path, extra_args: &[&str]) -> App {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut args = vec![data_dir.display().to_string()];
-        args.insert(0, "--data-dir".to_owned());
+        let mut args = vec!["--data-dir".to_owned(), data_dir.display().to_string()];
         args.extend(extra_args.iter().map(|a| (*a).to_owned()));
         let mut last_err: Option<String> = None;
         for attempt in 1..=2 {
@@ -248,12 +247,8 @@ impl App {
     pub async fn el(&self, xpath: &str) -> WebElement {
         let deadline = Instant::now() + WAIT;
         loop {
-            if let Ok(found) = self.wd.find_all(By::XPath(xpath)).await {
-                for e in found {
-                    if e.is_displayed().await.unwrap_or(false) {
-                        return e;
-                    }
-                }
+            if let Some(e) = self.first_shown(xpath).await {
+                return e;
             }
             if Instant::now() > deadline {
                 self.failure_screenshot("timeout").await;
@@ -267,13 +262,7 @@ impl App {
     pub async fn gone(&self, xpath: &str) {
         let deadline = Instant::now() + WAIT;
         loop {
-            let mut visible = false;
-            if let Ok(found) = self.wd.find_all(By::XPath(xpath)).await {
-                for e in found {
-                    visible |= e.is_displayed().await.unwrap_or(false);
-                }
-            }
-            if !visible {
+            if self.first_shown(xpath).await.is_none() {
                 return;
             }
             assert!(
@@ -372,14 +361,17 @@ impl App {
 
     /// Whether a displayed element matches `xpath` now (no waiting).
     pub async fn shown(&self, xpath: &str) -> bool {
-        if let Ok(found) = self.wd.find_all(By::XPath(xpath)).await {
-            for e in found {
-                if e.is_displayed().await.unwrap_or(false) {
-                    return true;
-                }
+        self.first_shown(xpath).await.is_some()
+    }
+
+    /// The first displayed element matching `xpath` now, if any (one that went stale meanwhile is not shown).
+    async fn first_shown(&self, xpath: &str) -> Option<WebElement> {
+        for e in self.wd.find_all(By::XPath(xpath)).await.ok()? {
+            if e.is_displayed().await.unwrap_or(false) {
+                return Some(e);
             }
         }
-        false
+        None
     }
 
     pub async fn text(&self, xpath: &str) -> String {
