@@ -73,6 +73,13 @@ impl Registry {
         self.store.integrity_check()
     }
 
+    /// Every copy `models` keeps of what a row shows (the current version's metrics, its latest test run, its
+    /// previous version, its team server) that differs from its source: empty when the triggers kept them
+    /// all. For tests, and for looking at a registry that shows something odd.
+    pub fn copies_check(&self) -> Result<Vec<String>> {
+        self.read(|tx| crate::rows::copies_check(tx))
+    }
+
     /// A digest of every row of every table: equal before and after means nothing changed. For tests and
     /// for checking that a refused action left the database alone.
     pub fn content_fingerprint(&self) -> Result<String> {

@@ -7,11 +7,21 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use crate::error::{RegistryError, Result};
 use crate::types::*;
 
-/// The SELECT every model row comes from (public for the benchmarks' floors, which run the same text).
+/// The SELECT every model row comes from (public for the benchmarks' floors, which run the same text): one
+/// read of `models`, whose triggers keep a copy of everything a row shows (schema 12; `LOOKED_UP` is what
+/// each copy stands for).
 pub const MODEL_SELECT: &str = "
     SELECT m.id, m.name, m.cur_version, m.status, m.cur_accuracy, m.cur_latency_ms, m.cur_throughput_rps,
            m.cur_uptime_pct, m.framework, m.cur_size_bytes, m.cur_ai_confidence, m.cur_error_rate,
-           m.deployed_at, m.last_tested_at,
+           m.deployed_at, m.last_tested_at, m.prev_version, m.cur_checks_passed, m.cur_checks_total,
+           m.cur_is_demo OR m.is_demo, m.remote_server, m.cur_metrics_known
+    FROM models m";
+
+/// The columns of `MODEL_SELECT` that are copies, looked up where they come from: what the SELECT read until
+/// schema 12, kept to check the copies against (`Registry::copies_check`).
+const LOOKED_UP: &str = "
+    SELECT m.id, v.version, v.accuracy, v.latency_ms, v.throughput_rps, v.uptime_pct, v.size_bytes,
+           v.ai_confidence, v.error_rate,
            CASE m.status
              WHEN 'development' THEN
                (SELECT pv.version FROM model_versions pv
@@ -22,12 +32,74 @@ pub const MODEL_SELECT: &str = "
                  WHERE d.model_id = m.id AND d.status = m.status AND d.version <> v.version
                  ORDER BY d.last_event_id DESC LIMIT 1)
            END,
-           lt.passed, lt.total, v.is_demo OR m.is_demo,
+           lt.passed, lt.total, lt.passed = lt.total, v.is_demo,
            (SELECT r.server FROM remote_models r WHERE r.model_id = m.id),
            coalesce((SELECT rv.metrics_known FROM remote_versions rv WHERE rv.version_id = v.id), 1)
     FROM models m
     JOIN model_versions v ON v.id = m.current_version_id
     LEFT JOIN test_runs lt ON lt.id = (SELECT max(id) FROM test_runs WHERE version_id = v.id)";
+
+/// The same columns as `LOOKED_UP`, from the copies in `models`.
+const COPIED: &str = "
+    SELECT m.id, m.cur_version, m.cur_accuracy, m.cur_latency_ms, m.cur_throughput_rps, m.cur_uptime_pct,
+           m.cur_size_bytes, m.cur_ai_confidence, m.cur_error_rate, m.prev_version, m.cur_checks_passed,
+           m.cur_checks_total, m.cur_test_passed, m.cur_is_demo, m.remote_server, m.cur_metrics_known
+    FROM models m WHERE m.current_version_id IS NOT NULL";
+
+const COPY_NAMES: [&str; 16] = [
+    "id",
+    "cur_version",
+    "cur_accuracy",
+    "cur_latency_ms",
+    "cur_throughput_rps",
+    "cur_uptime_pct",
+    "cur_size_bytes",
+    "cur_ai_confidence",
+    "cur_error_rate",
+    "prev_version",
+    "cur_checks_passed",
+    "cur_checks_total",
+    "cur_test_passed",
+    "cur_is_demo",
+    "remote_server",
+    "cur_metrics_known",
+];
+
+/// Every copy in `models` that differs from what it copies, one line each ("model-7 prev_version: copy
+/// Some(\"1.0.0\"), source None"); none when the triggers kept them all.
+pub fn copies_check(conn: &Connection) -> Result<Vec<String>> {
+    let read =
+        |sql: &str| -> Result<std::collections::BTreeMap<String, Vec<rusqlite::types::Value>>> {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| {
+                let values = (1..COPY_NAMES.len())
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok((r.get::<_, String>(0)?, values))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+    let (copied, looked_up) = (read(COPIED)?, read(LOOKED_UP)?);
+    let mut wrong = Vec::new();
+    for (id, source) in &looked_up {
+        let Some(copy) = copied.get(id) else {
+            wrong.push(format!("{id}: no copy"));
+            continue;
+        };
+        for ((name, c), s) in COPY_NAMES[1..].iter().zip(copy).zip(source) {
+            if c != s {
+                wrong.push(format!("{id} {name}: copy {c:?}, source {s:?}"));
+            }
+        }
+    }
+    wrong.extend(
+        copied
+            .keys()
+            .filter(|id| !looked_up.contains_key(*id))
+            .map(|id| format!("{id}: a copy without a current version")),
+    );
+    Ok(wrong)
+}
 
 /// The summary's counts per status and latest test outcome, with the accuracy summed for the average.
 pub const SUMMARY_SQL: &str = "SELECT status, cur_test_passed, count(*), total(cur_accuracy)

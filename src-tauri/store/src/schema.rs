@@ -13,7 +13,7 @@ use rusqlite_migration::{HookResult, Migrations, M};
 use crate::error::{RegistryError, Result};
 
 /// The schema version this build writes; `migrations()` has this many steps.
-pub const LATEST_SCHEMA: i64 = 11;
+pub const LATEST_SCHEMA: i64 = 12;
 
 /// The migrations, in order. Migration N leaves `user_version = N`.
 pub fn migrations() -> Migrations<'static> {
@@ -35,6 +35,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0009_clear_demo.sql")),
         M::up(include_str!("migrations/0010_team_sync.sql")),
         M::up(include_str!("migrations/0011_late_metrics.sql")),
+        M::up(include_str!("migrations/0012_row_in_one_read.sql")),
     ])
 }
 

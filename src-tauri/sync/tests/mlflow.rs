@@ -180,6 +180,7 @@ fn a_first_pull_crosses_pages_and_maps_aliases_tags_and_metrics() {
             .all(|e| e.action == EventAction::Synced
                 && e.detail.as_deref().unwrap_or("").contains("127.0.0.1")));
         assert!(reg.verify_audit().expect("audit").ok);
+        copies_kept(&reg);
         assert_eq!(report.new_models, 4);
         assert_eq!(report.new_versions, 7);
 
@@ -221,6 +222,7 @@ fn a_first_pull_crosses_pages_and_maps_aliases_tags_and_metrics() {
                 .unwrap_or("")
                 .contains("now has ModelOps' metrics")));
         assert!(reg.verify_audit().expect("audit").ok);
+        copies_kept(&reg);
         let fourth = sync(&reg, &small_pages()).expect("fourth sync");
         assert_eq!(fourth.changes_applied, 0, "filled in once: {fourth:?}");
         drop(dir);
@@ -285,6 +287,7 @@ fn each_kind_of_local_change_is_pushed_and_read_back_with_mlflows_client() {
         r#"[{"production": "2", "staging": "3"}, "true", [1, 2, 3]]"#
     );
     assert_eq!(reg.remote_status().expect("status").waiting, 0);
+    copies_kept(&reg);
 }
 
 #[test]
@@ -352,6 +355,7 @@ fn two_folders_moving_production_offline_get_a_conflict_not_an_overwrite() {
     });
     assert_eq!(prod(&server), "3.0.0");
     assert_eq!(b.remote_status().expect("status").waiting, 0);
+    copies_kept(&b);
 }
 
 #[test]
@@ -383,6 +387,7 @@ fn taking_the_servers_side_drops_the_local_change_and_applies_the_server() {
             (Status::Production, "2.0.0")
         );
         assert_eq!(b.remote_status().expect("status").waiting, 0);
+        copies_kept(&b);
     });
     assert_eq!(
         server.py("print(c.get_model_version_by_alias('pricing', 'production').version)"),
@@ -453,10 +458,17 @@ fn a_server_killed_in_the_middle_of_a_push_resumes_without_duplicates() {
          rkeys = collections.Counter(r.data.tags.get('modelops.key') for r in runs)\n\
          print(len(vs), max(keys.values()), len(runs), max(rkeys.values()))");
     assert_eq!(counts, "16 1 16 1", "16 versions and 16 runs, none twice");
+    copies_kept(&reg);
 }
 
 /// A failure keeps every waiting change and leaves the registry's content exactly as it was; the status
 /// names it as the last error.
+/// What a pull or push changed left every row's copies (schema 12) equal to what they copy.
+fn copies_kept(reg: &Registry) {
+    let wrong = reg.copies_check().expect("copies check");
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
 fn fails_with(reg: &Registry, code: ErrorCode, says: &str) {
     fails_with_opts(reg, &quick(), code, says)
 }
