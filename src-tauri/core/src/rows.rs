@@ -65,8 +65,8 @@ const COPY_NAMES: [&str; 16] = [
     "cur_metrics_known",
 ];
 
-/// Every copy in `models` that differs from what it copies, one line each ("model-7 prev_version: copy
-/// Some(\"1.0.0\"), source None"); none when the triggers kept them all.
+/// Every copy in `models` that differs from what it copies, one line each (`model-7 prev_version: copy
+/// Text("1.0.0"), source Null`); none when the triggers kept them all.
 pub fn copies_check(conn: &Connection) -> Result<Vec<String>> {
     let read =
         |sql: &str| -> Result<std::collections::BTreeMap<String, Vec<rusqlite::types::Value>>> {
