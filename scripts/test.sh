@@ -27,12 +27,17 @@ cargo fmt --all -- --check
 
 # One release build for every test here, the end-to-end tests' app and the .deb (scripts/cargo-test-args.sh).
 source scripts/cargo-test-args.sh
-# With the same profile and features as that build, clippy's build scripts and proc macros are the build's
-# own: SQLite's and zstd's C code compile once, not once for clippy (debug) and again for the tests (release).
-step "clippy (warnings are errors)"
-cargo clippy "${CARGO_TEST_ARGS[@]}" --all-targets -- -D warnings
+# Clippy lints that build as it compiles it: clippy-driver stands in for rustc on the workspace's own crates
+# (cargo's RUSTC_WORKSPACE_WRAPPER, what `cargo clippy` sets too), so the workspace is compiled once, not once
+# by `cargo clippy`'s check and again for the tests. -D warnings reaches the workspace's crates only (cargo caps
+# dependencies' lints). Exported, so scripts/e2e.sh's cargo call below finds the same build instead of
+# compiling the workspace's crates again. docs/adr/0022-clippy-in-the-test-build.md
+export RUSTC_WORKSPACE_WRAPPER="$HOME/.cargo/bin/clippy-driver"
+export RUSTFLAGS="-D warnings"
+step "Rust: the release build of every target (the app, the CLI, the generator, the ignored end-to-end tests, the benches), linted by clippy as it compiles (warnings are errors)"
+cargo test "${CARGO_TEST_ARGS[@]}" --all-targets --no-run
 
-step "Rust tests, release build (core, IPC through the mock runtime, the layers of docs/adr/0018-layers.md; also regenerates ui/src/bindings; builds the app, the CLI and the ignored end-to-end tests)"
+step "Rust tests (core, IPC through the mock runtime, the layers of docs/adr/0018-layers.md; also regenerates ui/src/bindings)"
 cargo test "${CARGO_TEST_ARGS[@]}" 2>&1 | tee "$out/cargo.log"
 
 step "TypeScript bindings are up to date"
