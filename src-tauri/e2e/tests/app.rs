@@ -402,37 +402,46 @@ fn dialog_closed(window: &str, title: &str, seconds: u64) -> bool {
     false
 }
 
-/// Waits for GTK's save dialog, then types `path` into it (or cancels it). Were the keys lost (the dialog
-/// still open 5 s after the Return), it says so and types them again, three times at most: a lost keystroke
-/// is the test's problem, not the app's, and the log shows how often it happens.
-fn drive_save_dialog(path: Option<&Path>) {
-    const TITLE: &str = "Save File";
-    let window = wait_for_dialog(TITLE);
+/// Sends `keys` to the native dialog `window` until it closes (waiting `seconds` after each try), three
+/// tries at most: true once it closed. Before a second try it says so in the log and gives the dialog the
+/// focus again: a lost keystroke is the test's problem, not the app's, and the log shows how often it happens.
+fn answer_dialog(window: &str, title: &str, seconds: u64, keys: impl Fn()) -> bool {
     for attempt in 1..=3 {
         if attempt > 1 {
             eprintln!(
-                "drive_save_dialog: the dialog is still open after attempt {}; typing again",
+                "answer_dialog: \"{title}\" is still open after attempt {}; typing again",
                 attempt - 1
             );
-            focus_dialog(&window);
+            focus_dialog(window);
         }
-        match path {
-            Some(p) => {
-                xdotool(&["key", "ctrl+a"]);
-                std::thread::sleep(Duration::from_millis(300));
-                xdotool(&["type", "--delay", "50", &p.display().to_string()]);
-                std::thread::sleep(Duration::from_millis(700));
-                xdotool(&["key", "Return"]);
-            }
-            None => {
-                xdotool(&["key", "Escape"]);
-            }
-        }
-        if dialog_closed(&window, TITLE, 5) {
-            return;
+        keys();
+        if dialog_closed(window, title, seconds) {
+            return true;
         }
     }
-    panic!("the save dialog stayed open after three attempts at {path:?}");
+    false
+}
+
+/// Waits for GTK's save dialog, then types `path` into it (or cancels it).
+fn drive_save_dialog(path: Option<&Path>) {
+    const TITLE: &str = "Save File";
+    let window = wait_for_dialog(TITLE);
+    let closed = answer_dialog(&window, TITLE, 5, || match path {
+        Some(p) => {
+            xdotool(&["key", "ctrl+a"]);
+            std::thread::sleep(Duration::from_millis(300));
+            xdotool(&["type", "--delay", "50", &p.display().to_string()]);
+            std::thread::sleep(Duration::from_millis(700));
+            xdotool(&["key", "Return"]);
+        }
+        None => {
+            xdotool(&["key", "Escape"]);
+        }
+    });
+    assert!(
+        closed,
+        "the save dialog stayed open after three attempts at {path:?}"
+    );
 }
 
 #[tokio::test]
@@ -804,26 +813,28 @@ const IMPORT: &str = "//dialog[@open and .//button[@id='import-preview']]";
 /// Waits for GTK's open dialog titled `title`, then types `path` into its location entry.
 fn drive_open_dialog(title: &str, path: &Path) {
     let window = wait_for_dialog(title);
-    // An open dialog shows a file list: Ctrl+L gives it a location entry to type the path into.
-    xdotool(&["key", "ctrl+l"]);
-    std::thread::sleep(Duration::from_millis(400));
-    xdotool(&["key", "ctrl+a"]);
-    // The entry completes names inline a moment after each keystroke, so a path typed by xdotool can get a
-    // completion spliced into its middle. Typed behind a leading "x" it matches nothing and nothing is
-    // completed; the "x" then goes (the full path left is an exact match, with nothing to add).
-    xdotool(&["type", "--delay", "30", &format!("x{}", path.display())]);
-    std::thread::sleep(Duration::from_millis(500));
-    xdotool(&["key", "Home", "Delete", "End"]);
-    std::thread::sleep(Duration::from_millis(700));
-    xdotool(&["key", "Return"]);
-    if dialog_closed(&window, title, 10) {
+    let closed = answer_dialog(&window, title, 10, || {
+        // An open dialog shows a file list: Ctrl+L gives it a location entry to type the path into.
+        xdotool(&["key", "ctrl+l"]);
+        std::thread::sleep(Duration::from_millis(400));
+        xdotool(&["key", "ctrl+a"]);
+        // The entry completes names inline a moment after each keystroke, so a path typed by xdotool can
+        // get a completion spliced into its middle. Typed behind a leading "x" it matches nothing and
+        // nothing is completed; the "x" then goes (the full path left is an exact match, with nothing to add).
+        xdotool(&["type", "--delay", "30", &format!("x{}", path.display())]);
+        std::thread::sleep(Duration::from_millis(500));
+        xdotool(&["key", "Home", "Delete", "End"]);
+        std::thread::sleep(Duration::from_millis(700));
+        xdotool(&["key", "Return"]);
+    });
+    if closed {
         return;
     }
     // Close it (the first Escape may only close a completion popup), so that the app is not left waiting.
     xdotool(&["key", "Escape"]);
     std::thread::sleep(Duration::from_millis(300));
     xdotool(&["key", "Escape"]);
-    panic!("the open dialog \"{title}\" stayed open after choosing {path:?}");
+    panic!("the open dialog \"{title}\" stayed open after three attempts at {path:?}");
 }
 
 /// Clicks a "Choose…" button of the import dialog, picks `path` in the native dialog and waits for the
