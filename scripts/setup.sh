@@ -15,7 +15,9 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # --- system packages (Debian/Ubuntu) --------------------------------------------------------------------
 build_pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev libdbus-1-dev
             libayatana-appindicator3-dev librsvg2-dev pkg-config)
-test_pkgs=(xvfb x11-utils webkit2gtk-driver xdotool imagemagick librsvg2-bin procps dbus util-linux)
+# gnome-keyring and libsecret-tools: a real Secret Service for the credential tests, and secret-tool to read it.
+test_pkgs=(xvfb x11-utils webkit2gtk-driver xdotool imagemagick librsvg2-bin procps dbus util-linux gnome-keyring
+           libsecret-tools)
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
 

@@ -9,25 +9,30 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{within, Server};
+use common::bus::{secret_tool_lookup, SecretService};
+use common::{within, Server, ADMIN};
 
 const BIN: &str = env!("CARGO_BIN_EXE_modelops");
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .env_remove("DISPLAY")
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .env_remove("MODELOPS_DATA_DIR")
         .env("MODELOPS_TEST_SECRET", "s3cret-never-shown")
+        // No test reaches the developer's own keyring: only code_with_keyring gives the CLI a session bus.
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .arg("--data-dir")
         .arg(dir)
-        .args(args)
-        .output()
-        .expect("run modelops")
+        .args(args);
+    cmd
 }
 
-fn code(dir: &Path, args: &[&str], want: i32) -> (String, String) {
-    let out = run(dir, args);
+fn run(dir: &Path, args: &[&str]) -> Output {
+    command(dir, args).output().expect("run modelops")
+}
+
+fn check(out: Output, args: &[&str], want: i32) -> (String, String) {
     let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -38,6 +43,40 @@ fn code(dir: &Path, args: &[&str], want: i32) -> (String, String) {
         "{args:?}\n{stdout}\n{stderr}"
     );
     (stdout, stderr)
+}
+
+fn code(dir: &Path, args: &[&str], want: i32) -> (String, String) {
+    check(run(dir, args), args, want)
+}
+
+/// `code`, with the session bus at `bus` (the CLI's keyring talks to the Secret Service there) and `stdin` as
+/// standard input.
+fn code_with_keyring(
+    bus: &str,
+    dir: &Path,
+    args: &[&str],
+    stdin: &str,
+    want: i32,
+) -> (String, String) {
+    use std::io::Write;
+    let mut child = command(dir, args)
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run modelops");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    check(
+        child.wait_with_output().expect("modelops output"),
+        args,
+        want,
+    )
 }
 
 fn register(dir: &Path, name: &str) -> String {
@@ -207,4 +246,63 @@ fn sync_exits_1_when_the_server_is_down_and_3_on_a_conflict_naming_both_sides() 
         show.contains("changes waiting") && !show.contains("0 changes waiting"),
         "{show}"
     );
+}
+
+/// The password goes to a real Secret Service (gnome-keyring on a private session bus), never to the
+/// registry; `sync` signs in to MLflow's basic-auth server with what it reads back from there; `remote clear`
+/// takes it out again. The keyring is checked from the other side with libsecret's `secret-tool`, and the
+/// push with MLflow's own client.
+#[test]
+fn a_password_kept_in_a_real_secret_service_signs_in_to_the_server() {
+    let server = Server::start_with_auth();
+    let url = server.url.clone();
+    let keyring = SecretService::start();
+    let bus = keyring.bus.address.clone();
+    within(240, move || {
+        let dir = tempfile::tempdir().expect("dir");
+        let d = dir.path();
+        code(d, &["clear-demo"], 0);
+        let set = [
+            "remote",
+            "set",
+            &url,
+            "--username",
+            ADMIN.0,
+            "--password-stdin",
+        ];
+        code_with_keyring(&bus, d, &set, ADMIN.1, 0);
+        let service = [("service", "ModelOps team registry")];
+        assert_eq!(
+            secret_tool_lookup(&bus, &service).as_deref(),
+            Some(ADMIN.1),
+            "the password is in the Secret Service"
+        );
+        let (show, _) = code_with_keyring(&bus, d, &["remote", "show"], "", 0);
+        assert!(show.contains("Credentials from: OS keyring\n"), "{show}");
+        assert!(!show.contains(ADMIN.1), "{show}");
+        let file = std::fs::read(d.join("registry.sqlite3")).expect("registry");
+        assert!(
+            !file.windows(ADMIN.1.len()).any(|w| w == ADMIN.1.as_bytes()),
+            "the password must not be in the registry file"
+        );
+
+        // Without the keyring's bus the password is nowhere: sync says so and sends nothing.
+        let id = register(d, "Keyring model");
+        code(d, &["share", &id], 0);
+        let (_, err) = code(d, &["sync"], 1);
+        assert!(err.contains("error[KEYRING_UNAVAILABLE]"), "{err}");
+        // With it, sync signs in and pushes.
+        let (out, _) = code_with_keyring(&bus, d, &["sync"], "", 0);
+        assert!(out.contains("1 change pushed, 0 waiting"), "{out}");
+
+        code_with_keyring(&bus, d, &["remote", "clear"], "", 0);
+        assert_eq!(
+            secret_tool_lookup(&bus, &service),
+            None,
+            "remote clear removed it"
+        );
+    });
+    let names = server.py("print([m.name for m in c.search_registered_models()])");
+    assert!(names.contains("Keyring model"), "{names}");
+    drop(keyring);
 }

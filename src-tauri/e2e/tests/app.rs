@@ -11,6 +11,10 @@ use modelops_core::types::{
 use modelops_e2e::*;
 use thirtyfour::components::SelectElement;
 
+#[path = "../../sync/tests/common/bus.rs"]
+mod bus;
+use bus::SessionBus;
+
 const DETAILS: &str = "//dialog[@open and contains(@class, 'modal-details')]";
 const CONFIRM: &str = "//dialog[@open and @role='alertdialog']";
 const ROLLBACK: &str = "//dialog[@open and .//select[@id='rollback-target']]";
@@ -1106,81 +1110,6 @@ async fn ab_test_results_verdict_and_deploying_the_winner() {
 }
 
 // ----- single instance -----
-
-/// A private D-Bus session bus: the single-instance plugin finds the running app through it (as on a
-/// desktop session), and no other test's app sees it. It starts no services on demand: with the system's
-/// session configuration the app's webview activated the accessibility bus and the desktop portals, which
-/// outlived the test, and the accessibility bus announces itself on the X display that the next tests share.
-struct SessionBus {
-    daemon: std::process::Child,
-    address: String,
-    _config: tempfile::TempDir,
-}
-
-/// A session bus's configuration without the service folders of the system's one.
-const BUS_CONFIG: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=/tmp</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#;
-
-impl SessionBus {
-    fn start() -> SessionBus {
-        use std::io::BufRead;
-        let config = tempfile::tempdir().expect("bus config dir");
-        let config_file = config.path().join("session.conf");
-        std::fs::write(&config_file, BUS_CONFIG).expect("write bus config");
-        // In the foreground, so the test owns (and ends) it; it prints its address once it listens.
-        let mut daemon = std::process::Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config_file.display()))
-            .args(["--nofork", "--nopidfile", "--print-address=1"])
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("start dbus-daemon (package dbus)");
-        let stdout = daemon.stdout.take().expect("dbus-daemon stdout");
-        let mut address = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut address)
-            .expect("bus address");
-        let address = address.trim().to_owned();
-        assert!(!address.is_empty(), "dbus-daemon printed no address");
-        SessionBus {
-            daemon,
-            address,
-            _config: config,
-        }
-    }
-
-    fn name_has_owner(&self, name: &str) -> bool {
-        std::process::Command::new("dbus-send")
-            .args([
-                &format!("--bus={}", self.address),
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-                &format!("string:{name}"),
-            ])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
-            .unwrap_or(false)
-    }
-}
-
-impl Drop for SessionBus {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
-    }
-}
 
 /// The X windows titled exactly "ModelOps" that are mapped.
 fn visible_app_windows() -> Vec<String> {

@@ -4,6 +4,8 @@
 
 // Each test file uses a different part of this harness.
 
+pub mod bus;
+
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
