@@ -31,13 +31,13 @@ source scripts/cargo-test-args.sh
 # (cargo's RUSTC_WORKSPACE_WRAPPER, what `cargo clippy` sets too), so the workspace is compiled once, not once
 # by `cargo clippy`'s check and again for the tests. -D warnings reaches the workspace's crates only (cargo caps
 # dependencies' lints). Exported, so scripts/e2e.sh's cargo call below finds the same build instead of
-# compiling the workspace's crates again. docs/adr/0022-clippy-in-the-test-build.md
+# compiling everything again (RUSTFLAGS is in every unit's fingerprint). docs/adr/0022-clippy-in-the-test-build.md
 export RUSTC_WORKSPACE_WRAPPER="$HOME/.cargo/bin/clippy-driver"
 export RUSTFLAGS="-D warnings"
 step "Rust: the release build of every test and binary (the app, the CLI, the generator, the ignored end-to-end tests), linted by clippy as it compiles (warnings are errors)"
 cargo test "${CARGO_TEST_ARGS[@]}" --no-run
 # The targets `cargo test` leaves out, so that clippy still sees them: the examples and the criterion bench
-# (named: `--benches` also means every library's unit tests in bench mode). Not `cargo test --all-targets`:
+# (named: `--benches` also selects every library and binary built as a benchmark). Not `cargo test --all-targets`:
 # the plain `cargo test` below did not reuse its units and compiled the app crate again (86 s).
 cargo build "${CARGO_TEST_ARGS[@]}" --examples --bench registry
 

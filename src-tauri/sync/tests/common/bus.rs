@@ -130,6 +130,13 @@ impl SecretService {
     }
 }
 
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
 /// What libsecret's `secret-tool` finds under these attributes in the Secret Service on the bus at
 /// `bus_address`: the other side's view of the keyring.
 pub fn secret_tool_lookup(bus_address: &str, attributes: &[(&str, &str)]) -> Option<String> {
@@ -145,11 +152,4 @@ pub fn secret_tool_lookup(bus_address: &str, attributes: &[(&str, &str)]) -> Opt
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-impl Drop for SecretService {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
-    }
 }
