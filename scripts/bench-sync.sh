@@ -12,5 +12,5 @@ export PATH="$HOME/.cargo/bin:$PATH"
 target=$(realpath "${CARGO_TARGET_DIR:-target}")
 cargo build --release --locked -q -p modelops-cli
 MODELOPS_BIN=$target/release/modelops MODELOPS_VENV=$PWD/.venv GIT_PYTHON_REFRESH=quiet \
-  MODELOPS_BENCH_CACHE="$target/bench-data/mlflow-${1:-10000}" \
+  MODELOPS_BENCH_CACHE="${MODELOPS_BENCH_CACHE:-$target/bench-data/mlflow-${1:-10000}}" \
   .venv/bin/python scripts/bench_sync.py "${1:-10000}" "${2:-1000}"
