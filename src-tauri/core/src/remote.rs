@@ -672,9 +672,10 @@ impl Registry {
         self.write(|tx| set_setting(tx, KEY_LAST_FAILURE, Some(message)))
     }
 
-    /// Takes in what a pull read: new models and versions, and the alias and archive changes the server made
-    /// since the last sync, each recorded as a `synced` event. A model with waiting local changes whose alias
-    /// the server moved becomes a conflict instead. One transaction: a failed pull changes nothing.
+    /// Takes in models a pull read, each whole: new models and versions, and the alias and archive changes
+    /// the server made since the last sync, each recorded as a `synced` event. A model with waiting local
+    /// changes whose alias the server moved becomes a conflict instead. One transaction: a batch that fails
+    /// changes nothing (a pull hands over its models in batches as they become whole).
     pub fn apply_pull(
         &self,
         settings: &RemoteSettings,

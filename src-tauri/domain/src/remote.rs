@@ -231,7 +231,7 @@ pub struct ResolveConflictRequest {
     pub choice: ConflictChoice,
 }
 
-/// One registered model as the server has it, after a pull read every page: the input of applying a pull.
+/// One registered model as the server has it, whole (its versions, their runs' metrics): what a pull takes in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemoteModel {
     pub name: String,

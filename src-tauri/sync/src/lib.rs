@@ -14,7 +14,9 @@ mod push;
 pub mod secrets;
 
 use chrono::Utc;
-use modelops_core::remote::{ConnectionReport, RemoteSettings, SyncReport};
+use modelops_core::remote::{
+    ConnectionReport, PullApplied, RemoteModel, RemoteSettings, SyncReport,
+};
 use modelops_core::task::{CancelToken, TaskPhase, TaskProgress};
 use modelops_core::{ErrorCode, Registry};
 
@@ -30,7 +32,7 @@ pub enum Progress {
     Versions(u64),
     /// Runs read for the metrics of new versions.
     Runs { done: u64, total: u64 },
-    /// Taking in what was read (one transaction).
+    /// Everything is read; taking in the last models read (each batch one transaction).
     Applying,
     /// Taken in.
     Applied,
@@ -62,8 +64,9 @@ pub struct SyncOptions {
     pub versions_page: u32,
     /// Requests in flight at once (run searches, models pushed side by side; each model's order is kept).
     pub parallel: usize,
-    /// Checked before every request and before taking in what was read: a cancelled pull takes in nothing,
-    /// a cancelled push stops between changes (each model's order kept, the rest waiting).
+    /// Checked before every request and before each batch of models is taken in: a cancelled pull keeps
+    /// the models it took in, each whole; a cancelled push stops between changes (each model's order kept,
+    /// the rest waiting).
     pub cancel: CancelToken,
     pub progress: Option<Box<dyn Fn(Progress) + Send + Sync>>,
 }
@@ -100,6 +103,29 @@ impl SyncOptions {
             f(p);
         }
     }
+}
+
+/// Takes in the batches of whole models the pull hands on, as they come; batches that queued up while one
+/// was being taken in go in together.
+fn take_in(
+    reg: &Registry,
+    settings: &RemoteSettings,
+    batches: std::sync::mpsc::Receiver<Vec<RemoteModel>>,
+    now: chrono::DateTime<Utc>,
+    opts: &SyncOptions,
+) -> Result<PullApplied> {
+    let mut total = PullApplied::default();
+    while let Ok(mut models) = batches.recv() {
+        models.extend(batches.try_iter().flatten());
+        opts.check()?;
+        let a = reg.apply_pull(settings, &models, now)?;
+        total.new_models += a.new_models;
+        total.new_versions += a.new_versions;
+        total.changes_applied += a.changes_applied;
+        total.conflicts.extend(a.conflicts);
+        total.skipped.extend(a.skipped);
+    }
+    Ok(total)
 }
 
 fn client_for(settings: &RemoteSettings, opts: &ClientOptions) -> Result<client::Client> {
@@ -168,13 +194,35 @@ fn sync_once(reg: &Registry, opts: &SyncOptions) -> Result<SyncReport> {
         .ok_or(modelops_core::RegistryError::RemoteNotConfigured)?;
     let client = client_for(&settings, &opts.client)?;
     let rt = runtime()?;
+    let known = reg.known_remote_versions(&settings.url)?;
+    let now = Utc::now();
+    // Models are taken in on a thread of their own while the rest is read (pull.rs), each batch in its own
+    // transaction: a user's change waits for one batch at most, and a pull that is cancelled or fails half
+    // way keeps the models it took in, each whole; the next sync goes on from there.
+    let (read, applied) = std::thread::scope(|s| {
+        let (batches, received) = std::sync::mpsc::channel::<Vec<RemoteModel>>();
+        let taker = s.spawn(|| take_in(reg, &settings, received, now, opts));
+        let read = rt.block_on(pull::read_server(
+            &client,
+            &settings,
+            &known,
+            opts,
+            // The taker stops only on an error of its own, which is the one reported.
+            |batch| batches.send(batch).map_err(|_| SyncError::Cancelled),
+        ));
+        drop(batches);
+        if read.is_ok() {
+            opts.report(Progress::Applying);
+        }
+        let applied = taker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (read, applied)
+    });
+    let applied = applied?;
+    let remote_models = read?;
+    opts.report(Progress::Applied);
     rt.block_on(async {
-        let known = reg.known_remote_versions(&settings.url)?;
-        let models = pull::read_server(&client, &settings, &known, opts).await?;
-        opts.check()?;
-        opts.report(Progress::Applying);
-        let applied = reg.apply_pull(&settings, &models, Utc::now())?;
-        opts.report(Progress::Applied);
         let pushed = push::Pusher::new(&client, reg, &settings, opts)
             .push()
             .await?;
@@ -184,7 +232,7 @@ fn sync_once(reg: &Registry, opts: &SyncOptions) -> Result<SyncReport> {
         conflicts.extend(pushed.conflicts);
         Ok(SyncReport {
             server: settings.url.clone(),
-            remote_models: models.len() as u32,
+            remote_models,
             new_models: applied.new_models,
             new_versions: applied.new_versions,
             changes_applied: applied.changes_applied,
