@@ -731,24 +731,24 @@ fn apply_model(
     applied: &mut PullApplied,
 ) -> Result<()> {
     let server = settings.url.as_str();
+    // Cached statements: a pull runs these once per model of the server.
     let linked: Option<(String, RemoteBase, Option<String>, bool)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT model_id, base_production, base_staging, base_archived, conflict, take_server
              FROM remote_models WHERE server = ?1 AND mlflow_name = ?2",
-            params![server, m.name],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    RemoteBase {
-                        production: r.get(1)?,
-                        staging: r.get(2)?,
-                        archived: r.get(3)?,
-                    },
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )
+        )?
+        .query_row(params![server, m.name], |r| {
+            Ok((
+                r.get(0)?,
+                RemoteBase {
+                    production: r.get(1)?,
+                    staging: r.get(2)?,
+                    archived: r.get(3)?,
+                },
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
         .optional()?;
     let server_state = RemoteBase {
         production: m.production.clone(),
@@ -757,9 +757,8 @@ fn apply_model(
     };
     let Some((model_id, base, conflict, take_server)) = linked else {
         let clash: Option<String> = tx
-            .query_row("SELECT id FROM models WHERE name = ?1", [&m.name], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT id FROM models WHERE name = ?1")?
+            .query_row([&m.name], |r| r.get(0))
             .optional()?;
         if let Some(id) = clash {
             applied.skipped.push(format!(
