@@ -31,10 +31,12 @@ pub(crate) fn record_version_metrics(
     at: DateTime<Utc>,
 ) -> Result<()> {
     let columns = TrackedMetric::ALL.map(TrackedMetric::column).join(", ");
-    let (model_id, values): (String, [f64; 6]) = tx.query_row(
-        &format!("SELECT model_id, {columns} FROM model_versions WHERE id = ?1"),
-        [version_id],
-        |r| {
+    // Cached: a pull registers thousands of versions in one go.
+    let (model_id, values): (String, [f64; 6]) = tx
+        .prepare_cached(&format!(
+            "SELECT model_id, {columns} FROM model_versions WHERE id = ?1"
+        ))?
+        .query_row([version_id], |r| {
             Ok((
                 r.get(0)?,
                 [
@@ -46,8 +48,7 @@ pub(crate) fn record_version_metrics(
                     r.get(6)?,
                 ],
             ))
-        },
-    )?;
+        })?;
     let (source, test_run_id) = match source {
         Recorded::Registration => (MetricSource::Registration, None),
         Recorded::TestRun(run_id) => (MetricSource::TestRun, Some(run_id)),
