@@ -2,9 +2,14 @@
 //! looked up by its `modelops.key` tag before it is created, an alias already where it should be is left
 //! alone — so a push that died half way is simply run again. Before an alias moves, the push reads where it
 //! points now: if the server moved it since the last sync, nothing is overwritten and the model is marked
-//! in conflict (MLflow has no compare-and-set).
+//! in conflict (MLflow has no compare-and-set). Models go in groups of `READ_AHEAD`, and each group's
+//! registered models are read in one search just before its changes are sent, where one read per move
+//! doubled the requests (BENCHMARKS.md, "Team sync"); a model's later moves in the same push, and a server
+//! that can't search names with `IN`, read one model per request.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 use futures::StreamExt;
 use modelops_core::remote::{
@@ -16,9 +21,13 @@ use modelops_core::types::{EventAction, Status};
 use modelops_core::Registry;
 use tokio::sync::OnceCell;
 
-use crate::client::Client;
+use crate::client::{Client, RegisteredModel};
 use crate::error::{Result, SyncError};
 use crate::{Progress, SyncOptions};
+
+/// Models whose registered models are read in one search before their changes are sent. MLflow's search
+/// takes the names in its URL; a hundred names stay well inside what servers accept.
+const READ_AHEAD: usize = 100;
 
 /// What pushing one model's entries ended in.
 enum Outcome {
@@ -32,6 +41,11 @@ pub(crate) struct Pusher<'a> {
     pub settings: &'a RemoteSettings,
     pub opts: &'a SyncOptions,
     experiment: OnceCell<String>,
+    /// Registered models read ahead of their first change in this push, by name; taken out when used or
+    /// when the model changes on the server, so a read serves one decision only.
+    read_ahead: Mutex<HashMap<String, RegisteredModel>>,
+    /// Cleared when the server refuses `name IN (...)`: then every move reads its model alone.
+    search_by_names: AtomicBool,
 }
 
 /// What the push did: entries sent, conflicts met.
@@ -53,6 +67,8 @@ impl<'a> Pusher<'a> {
             settings,
             opts,
             experiment: OnceCell::new(),
+            read_ahead: Mutex::new(HashMap::new()),
+            search_by_names: AtomicBool::new(true),
         }
     }
 
@@ -77,29 +93,72 @@ impl<'a> Pusher<'a> {
         let mut sent = 0u32;
         let mut conflicts = Vec::new();
         let mut first_error = None;
-        let mut stream = futures::stream::iter(groups.into_iter().map(|g| self.push_model(g)))
-            .buffer_unordered(self.opts.parallel.max(1));
-        while let Some(result) = stream.next().await {
-            match result {
-                Ok(Outcome::Done(n)) => sent += n,
-                Ok(Outcome::Conflict(n, c)) => {
-                    sent += n;
-                    conflicts.push(c);
+        let mut groups = groups.into_iter().peekable();
+        while groups.peek().is_some() {
+            let chunk: Vec<Vec<OutboxItem>> = groups.by_ref().take(READ_AHEAD).collect();
+            self.read_ahead(&chunk).await;
+            let mut stream = futures::stream::iter(chunk.into_iter().map(|g| self.push_model(g)))
+                .buffer_unordered(self.opts.parallel.max(1));
+            while let Some(result) = stream.next().await {
+                match result {
+                    Ok(Outcome::Done(n)) => sent += n,
+                    Ok(Outcome::Conflict(n, c)) => {
+                        sent += n;
+                        conflicts.push(c);
+                    }
+                    Err((n, e)) => {
+                        sent += n;
+                        first_error.get_or_insert(e);
+                    }
                 }
-                Err((n, e)) => {
-                    sent += n;
-                    first_error.get_or_insert(e);
-                }
+                self.opts.report(Progress::Pushed {
+                    done: sent as u64,
+                    total,
+                });
             }
-            self.opts.report(Progress::Pushed {
-                done: sent as u64,
-                total,
-            });
         }
         match first_error {
             Some(e) => Err(e),
             None => Ok(Pushed { sent, conflicts }),
         }
+    }
+
+    /// Reads the registered models of these groups in one search. Whatever is not read here (a failed
+    /// search, a name the filter can't quote, a model gone from the server) is read one by one later.
+    async fn read_ahead(&self, groups: &[Vec<OutboxItem>]) {
+        if !self.search_by_names.load(Ordering::Relaxed) || self.opts.check().is_err() {
+            return;
+        }
+        let names: Vec<&str> = groups
+            .iter()
+            .filter_map(|g| g.first())
+            .map(|i| i.mlflow_name.as_str())
+            .collect();
+        match self.client.registered_models_named(&names).await {
+            Ok(models) => {
+                if let Ok(mut read) = self.read_ahead.lock() {
+                    read.extend(models.into_iter().map(|m| (m.name.clone(), m)));
+                }
+            }
+            Err(SyncError::Failed { detail, .. })
+                if detail.starts_with("INVALID_PARAMETER_VALUE") =>
+            {
+                log::info!(
+                    "{} can't search models by names ({detail}); reading them one by one",
+                    self.client.server()
+                );
+                self.search_by_names.store(false, Ordering::Relaxed);
+            }
+            Err(e) => log::info!(
+                "reading {} models ahead failed ({e}); reading them one by one",
+                names.len()
+            ),
+        }
+    }
+
+    /// The read-ahead copy of a registered model, once.
+    fn take_read_ahead(&self, name: &str) -> Option<RegisteredModel> {
+        self.read_ahead.lock().ok().and_then(|mut r| r.remove(name))
     }
 
     /// One model's entries, in order; stops at the first that fails or conflicts (the rest keep waiting).
@@ -112,7 +171,10 @@ impl<'a> Pusher<'a> {
             if let Err(e) = self.opts.check() {
                 return Err((sent, e));
             }
-            match self.push_item(&item).await {
+            let result = self.push_item(&item).await;
+            // Whatever the entry changed on the server, the read-ahead copy no longer says.
+            self.take_read_ahead(&item.mlflow_name);
+            match result {
                 Ok(Ok(base)) => {
                     self.reg
                         .finish_outbox(item.id, &item.model_id, &base)
@@ -212,15 +274,15 @@ impl<'a> Pusher<'a> {
         };
         let v = self.version_of(&item.model_id, version)?;
         let target = self.ensure_version(&item.model_id, name, &v).await?;
-        let server = self
-            .client
-            .get_registered_model(name)
-            .await?
-            .ok_or_else(|| SyncError::Failed {
-                server: self.client.server().to_owned(),
-                what: format!("moving {alias} of {name}"),
-                detail: "the registered model is gone from the server".to_owned(),
-            })?;
+        let read = match self.take_read_ahead(name) {
+            Some(m) => Some(m),
+            None => self.client.get_registered_model(name).await?,
+        };
+        let server = read.ok_or_else(|| SyncError::Failed {
+            server: self.client.server().to_owned(),
+            what: format!("moving {alias} of {name}"),
+            detail: "the registered model is gone from the server".to_owned(),
+        })?;
         let now = server.alias(alias).map(str::to_owned);
         let was = if is_production {
             &base.production
