@@ -371,6 +371,63 @@ fn two_folders_moving_production_offline_get_a_conflict_not_an_overwrite() {
     copies_kept(&b);
 }
 
+/// The case the read before each move exists for: the server moves the alias after this sync's pull. The
+/// push reads the model right before moving (a hundred models a search, 31aa000), sees it, and records a
+/// conflict instead of overwriting.
+#[test]
+fn an_alias_the_server_moves_between_the_pull_and_the_push_is_not_overwritten() {
+    let server = std::sync::Arc::new(Server::start());
+    let url = server.url.clone();
+    let (_dir, reg) = registry(&url);
+    let id = register(&reg, "churn-alarm", "1.0.0");
+    reg.share(&id).expect("share");
+    add_version(&reg, &id, "1.1.0");
+    let reg = within(120, move || {
+        sync(&reg, &quick()).expect("share sync");
+        reg
+    });
+    assert_eq!(
+        server.py("print(len(c.search_model_versions(\"name='churn-alarm'\")))"),
+        "2"
+    );
+
+    // Here 1.1.0 (MLflow version 2) goes to staging; between the pull and the push another client points
+    // staging at version 1.
+    reg.promote(&id).expect("promote");
+    let moved = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (s, m) = (server.clone(), moved.clone());
+    let opts = SyncOptions {
+        progress: Some(Box::new(move |p| {
+            if p == Progress::Applied && !m.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                s.py("c.set_registered_model_alias('churn-alarm', 'staging', '1')");
+            }
+        })),
+        ..quick()
+    };
+    let (reg, r) = within(120, move || {
+        let r = sync(&reg, &opts).expect("sync");
+        (reg, r)
+    });
+    assert!(
+        moved.load(std::sync::atomic::Ordering::SeqCst),
+        "the hook ran"
+    );
+    assert_eq!(r.conflicts.len(), 1, "{r:?}");
+    let c = &r.conflicts[0];
+    assert_eq!(
+        (c.alias.as_str(), c.base.as_deref(), c.server.as_deref()),
+        ("staging", None, Some("1"))
+    );
+    assert!(c.local.contains("1.1.0"), "{c:?}");
+    // Nothing was overwritten, and the promotion waits for the user's choice.
+    assert_eq!(
+        server.py("print(c.get_model_version_by_alias('churn-alarm', 'staging').version)"),
+        "1"
+    );
+    assert_eq!(reg.remote_status().expect("status").waiting, 1);
+    copies_kept(&reg);
+}
+
 #[test]
 fn taking_the_servers_side_drops_the_local_change_and_applies_the_server() {
     let server = Server::start();
