@@ -433,44 +433,48 @@ impl Client {
 
     /// The registered models of these names, in one search (`name IN (...)`). Left out, for the caller to
     /// read one by one: names the filter could not quote, names past what fits in one request line, and
-    /// models the server does not have. A server that does not take `IN` for names answers
-    /// `INVALID_PARAMETER_VALUE`.
-    pub async fn registered_models_named(&self, names: &[&str]) -> Result<Vec<RegisteredModel>> {
+    /// models the server does not have. `None`: the server does not take `IN` for names.
+    pub async fn registered_models_named(
+        &self,
+        names: &[&str],
+    ) -> Result<Option<Vec<RegisteredModel>>> {
         // The filter travels in the URL, and gunicorn (MLflow 2's server) refuses a request line over
         // 4 094 bytes: 3 000 bytes of names, as the query encodes them, leave room for the rest.
-        let encoded = |n: &str| -> usize {
-            n.bytes()
-                .map(|b| match b {
-                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' | b' ' => 1,
-                    _ => 3,
-                })
-                .sum::<usize>()
-                // the quotes (%27) and the separator (%2C+)
-                + 10
-        };
         let mut budget = 3000usize;
         let quoted: Vec<String> = names
             .iter()
             .filter(|n| !n.contains(['\'', '\\']) && !n.chars().any(char::is_control))
-            .take_while(|n| {
-                let cost = encoded(n);
+            .map(|n| format!("'{n}'"))
+            .take_while(|q| {
+                let cost: usize = form_urlencoded::byte_serialize(format!("{q}, ").as_bytes())
+                    .map(str::len)
+                    .sum();
                 let fits = cost <= budget;
                 budget = budget.saturating_sub(cost);
                 fits
             })
-            .map(|n| format!("'{n}'"))
             .collect();
         if quoted.is_empty() {
-            return Ok(vec![]);
+            return Ok(Some(vec![]));
         }
         let q = vec![
             ("max_results", quoted.len().min(1000).to_string()),
             ("filter", format!("name IN ({})", quoted.join(", "))),
         ];
-        let page: ModelsPage = self
-            .call(Method::GET, "registered-models/search", &q, None)
-            .await?;
-        Ok(page.registered_models)
+        match self
+            .call::<ModelsPage>(Method::GET, "registered-models/search", &q, None)
+            .await
+        {
+            Ok(page) => Ok(Some(page.registered_models)),
+            // answer() puts MLflow's error code first in the detail.
+            Err(SyncError::Failed { detail, .. })
+                if detail.starts_with("INVALID_PARAMETER_VALUE") =>
+            {
+                log::info!("{} can't search models by names ({detail})", self.base);
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     pub async fn model_versions_page(

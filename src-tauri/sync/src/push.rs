@@ -135,20 +135,12 @@ impl<'a> Pusher<'a> {
             .map(|i| i.mlflow_name.as_str())
             .collect();
         match self.client.registered_models_named(&names).await {
-            Ok(models) => {
+            Ok(Some(models)) => {
                 if let Ok(mut read) = self.read_ahead.lock() {
                     read.extend(models.into_iter().map(|m| (m.name.clone(), m)));
                 }
             }
-            Err(SyncError::Failed { detail, .. })
-                if detail.starts_with("INVALID_PARAMETER_VALUE") =>
-            {
-                log::info!(
-                    "{} can't search models by names ({detail}); reading them one by one",
-                    self.client.server()
-                );
-                self.search_by_names.store(false, Ordering::Relaxed);
-            }
+            Ok(None) => self.search_by_names.store(false, Ordering::Relaxed),
             Err(e) => log::info!(
                 "reading {} models ahead failed ({e}); reading them one by one",
                 names.len()
