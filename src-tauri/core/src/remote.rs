@@ -933,14 +933,17 @@ fn new_model(
         .and_then(|v| v.framework.as_deref())
         .filter(|f| !f.trim().is_empty())
         .unwrap_or("unknown");
-    tx.prepare_cached("INSERT INTO models (id, name, framework, status, created_at) VALUES (?1, ?2, ?3, 'development', ?4)")?
-        .execute(
-        params![id, m.name, framework, now],
-    )?;
-    tx.prepare_cached(
-        "INSERT INTO remote_models (model_id, server, mlflow_name) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![id, server, m.name])?;
+    // The versions go in first and the row after them, already pointing at its current version with what
+    // the row copies from it (schema 13), so its 17 index entries are written once, not three times. Until
+    // the row is in, the versions' model_id points at nothing: the foreign keys wait for it, until the
+    // transaction commits (which turns the deferral off again). Setting the pragma expires every prepared
+    // statement of the connection, so it is set once per transaction, not once per model.
+    let deferred: bool = tx
+        .prepare_cached("PRAGMA defer_foreign_keys")?
+        .query_row([], |r| r.get(0))?;
+    if !deferred {
+        tx.pragma_update(None, "defer_foreign_keys", true)?;
+    }
     let added = add_versions(tx, &id, m, now)?;
     let map = version_map(tx, &id)?;
     let newest = map
@@ -959,11 +962,38 @@ fn new_model(
         .map(|(vid, v, _)| (*vid, v.clone()))
         .unwrap_or((newest.0, newest.1.clone()));
     let deployed = matches!(status, Status::Staging | Status::Production);
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO models (id, name, framework, status, created_at, deployed_at, current_version_id,
+                 cur_version, cur_version_key, cur_accuracy, cur_latency_ms, cur_throughput_rps,
+                 cur_uptime_pct, cur_ai_confidence, cur_error_rate, cur_size_bytes, cur_test_passed,
+                 cur_checks_passed, cur_checks_total, cur_is_demo, cur_metrics_known)
+             SELECT ?1, ?2, CASE WHEN c.framework <> '' THEN c.framework ELSE ?3 END, ?4, ?5, ?6,
+                 c.version_id, c.cur_version, c.cur_version_key, c.cur_accuracy, c.cur_latency_ms,
+                 c.cur_throughput_rps, c.cur_uptime_pct, c.cur_ai_confidence, c.cur_error_rate,
+                 c.cur_size_bytes, c.cur_test_passed, c.cur_checks_passed, c.cur_checks_total,
+                 c.cur_is_demo, c.cur_metrics_known
+             FROM version_copy c WHERE c.version_id = ?7",
+        )?
+        .execute(params![
+            id,
+            m.name,
+            framework,
+            status.as_str(),
+            now,
+            deployed.then_some(now),
+            vid
+        ])?;
+    if inserted != 1 {
+        return Err(RegistryError::Internal(format!(
+            "{}: its version {version} was not found after taking it in",
+            m.name
+        )));
+    }
     tx.prepare_cached(
-        "UPDATE models SET current_version_id = ?1, status = ?2,
-             deployed_at = CASE WHEN ?3 THEN ?4 ELSE NULL END WHERE id = ?5",
+        "INSERT INTO remote_models (model_id, server, mlflow_name) VALUES (?1, ?2, ?3)",
     )?
-    .execute(params![vid, status.as_str(), deployed, now, id])?;
+    .execute(params![id, server, m.name])?;
     let after = load_model(tx, &id)?;
     let detail = format!(
         "{server}: registered model \"{}\" taken in with {} version{}",

@@ -6,6 +6,7 @@
 
 mod common;
 
+use modelops_core::remote::{AuthKind, RemoteModel, RemoteSettings, RemoteVersion};
 use modelops_core::types::*;
 use modelops_core::Registry;
 
@@ -131,4 +132,159 @@ fn a_copy_that_drifted_is_reported() {
         wrong[0].starts_with("model-1 prev_version: copy Text(\"drifted\")"),
         "{wrong:#?}"
     );
+}
+
+fn remote_version(n: u32, metrics: Option<Metrics>, framework: Option<&str>) -> RemoteVersion {
+    RemoteVersion {
+        mlflow_version: n.to_string(),
+        tagged_version: None,
+        key: None,
+        run_id: Some(format!("{n:032x}")),
+        metrics,
+        created_at: chrono::Utc::now(),
+        source: None,
+        framework: framework.map(str::to_owned),
+        size_bytes: Some(1_000 * i64::from(n)),
+    }
+}
+
+fn measured(accuracy: f64) -> Option<Metrics> {
+    Some(Metrics {
+        accuracy,
+        latency: 30.0,
+        throughput: 200.0,
+        uptime: 99.9,
+        ai_confidence: 0.9,
+        error_rate: 0.005,
+    })
+}
+
+/// A model a pull sees for the first time is written in one go, its versions first (schema 13): its row
+/// shows the version its aliases name, with that version's figures, framework and previous version, as a
+/// row re-pointed at that version would.
+#[test]
+fn a_model_taken_in_from_a_server_is_written_with_its_copies() {
+    let reg = Registry::open_in_memory().expect("open");
+    reg.clear_demo_data().expect("clear demo");
+    let settings = reg
+        .set_remote_settings(&RemoteSettings {
+            url: "http://127.0.0.1:5000".into(),
+            auth: AuthKind::None,
+            username: None,
+            secret_env: None,
+            production_alias: "production".into(),
+            staging_alias: "staging".into(),
+        })
+        .expect("settings");
+    let model = |name: &str,
+                 versions: Vec<RemoteVersion>,
+                 production: Option<&str>,
+                 staging: Option<&str>| {
+        RemoteModel {
+            name: name.into(),
+            versions,
+            production: production.map(str::to_owned),
+            staging: staging.map(str::to_owned),
+            archived: false,
+            origin: None,
+            description: None,
+        }
+    };
+    let pulled = [
+        model(
+            "In production at 2 of 3",
+            vec![
+                remote_version(1, measured(0.91), Some("ONNX")),
+                remote_version(2, measured(0.92), Some("PyTorch")),
+                remote_version(3, measured(0.93), None),
+            ],
+            Some("2"),
+            None,
+        ),
+        model(
+            "Two versions, no alias",
+            vec![
+                remote_version(2, measured(0.82), None),
+                remote_version(1, measured(0.81), None),
+            ],
+            None,
+            None,
+        ),
+        model(
+            "Staged, unknown metrics",
+            vec![remote_version(1, None, None)],
+            None,
+            Some("1"),
+        ),
+    ];
+    let applied = reg
+        .apply_pull(&settings, &pulled, chrono::Utc::now())
+        .expect("take in");
+    assert_eq!((applied.new_models, applied.new_versions), (3, 6));
+    copies_kept(&reg);
+
+    let by_name = |name: &str| {
+        reg.list_models()
+            .expect("list")
+            .models
+            .into_iter()
+            .find(|m| m.name == name)
+            .expect("taken in")
+    };
+    let prod = by_name("In production at 2 of 3");
+    assert_eq!(
+        (
+            prod.status,
+            prod.version.as_str(),
+            prod.accuracy,
+            prod.framework.as_str()
+        ),
+        (Status::Production, "2.0.0", 0.92, "PyTorch")
+    );
+    assert_eq!(prod.size_bytes, 2_000);
+    assert!(prod.deployed_at.is_some());
+    assert_eq!(prod.team_server.as_deref(), Some("http://127.0.0.1:5000"));
+
+    let dev = by_name("Two versions, no alias");
+    assert_eq!(
+        (
+            dev.status,
+            dev.version.as_str(),
+            dev.previous_version.as_deref()
+        ),
+        (Status::Development, "2.0.0", Some("1.0.0"))
+    );
+    assert_eq!((dev.accuracy, dev.framework.as_str()), (0.82, "unknown"));
+    assert!(dev.deployed_at.is_none());
+
+    let staged = by_name("Staged, unknown metrics");
+    assert_eq!(
+        (staged.status, staged.metrics_known),
+        (Status::Staging, false)
+    );
+
+    // The next pull re-points a row the usual way (the copy trigger), and the copies still agree.
+    let moved = [model(
+        "In production at 2 of 3",
+        vec![
+            remote_version(1, measured(0.91), Some("ONNX")),
+            remote_version(2, measured(0.92), Some("PyTorch")),
+            remote_version(3, measured(0.93), None),
+        ],
+        Some("1"),
+        None,
+    )];
+    reg.apply_pull(&settings, &moved, chrono::Utc::now())
+        .expect("second pull");
+    copies_kept(&reg);
+    let prod = by_name("In production at 2 of 3");
+    assert_eq!(
+        (
+            prod.version.as_str(),
+            prod.accuracy,
+            prod.framework.as_str()
+        ),
+        ("1.0.0", 0.91, "ONNX")
+    );
+    assert_eq!(prod.previous_version.as_deref(), Some("2.0.0"));
 }

@@ -13,7 +13,7 @@ use rusqlite_migration::{HookResult, Migrations, M};
 use crate::error::{RegistryError, Result};
 
 /// The schema version this build writes; `migrations()` has this many steps.
-pub const LATEST_SCHEMA: i64 = 12;
+pub const LATEST_SCHEMA: i64 = 13;
 
 /// The migrations, in order. Migration N leaves `user_version = N`.
 pub fn migrations() -> Migrations<'static> {
@@ -36,6 +36,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0010_team_sync.sql")),
         M::up(include_str!("migrations/0011_late_metrics.sql")),
         M::up(include_str!("migrations/0012_row_in_one_read.sql")),
+        M::up(include_str!("migrations/0013_taken_in_once.sql")),
     ])
 }
 
