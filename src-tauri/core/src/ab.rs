@@ -52,7 +52,7 @@ impl Registry {
                     )));
                 }
             }
-            let id = format!("ab-test-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+            let id = crate::ids::new_ab_test_id(tx)?;
             tx.execute(
                 "INSERT INTO ab_tests (id, model_a, version_a_id, model_b, version_b_id, traffic_split, status,
                      started_at, alpha, min_detectable_effect, power)

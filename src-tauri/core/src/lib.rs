@@ -29,6 +29,7 @@ pub mod backups;
 pub mod export;
 pub mod gates;
 pub mod generate;
+mod ids;
 pub mod import;
 pub mod metrics;
 pub mod models;

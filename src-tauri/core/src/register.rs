@@ -251,7 +251,7 @@ impl Registry {
                     "A model named \"{name}\" already exists ({id}); register a new version of it instead."
                 )));
             }
-            let id = format!("model-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+            let id = crate::ids::new_model_id(tx)?;
             let now = Utc::now();
             tx.execute(
                 "INSERT INTO models (id, name, framework, status, created_at) VALUES (?1, ?2, ?3, 'development', ?4)",

@@ -924,7 +924,7 @@ fn new_model(
     now: DateTime<Utc>,
     applied: &mut PullApplied,
 ) -> Result<()> {
-    let id = format!("model-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let id = crate::ids::new_model_id(tx)?;
     // The newest version's framework tag if a ModelOps pushed it; another client's model has none.
     let framework = m
         .versions
