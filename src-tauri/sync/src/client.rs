@@ -3,6 +3,7 @@
 //! a typed `SyncError` that names the server.
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
@@ -34,6 +35,7 @@ impl Default for ClientOptions {
     }
 }
 
+#[derive(Clone)]
 pub enum Auth {
     None,
     Basic { username: String, password: String },
@@ -45,7 +47,10 @@ pub struct Client {
     base: String,
     auth: Auth,
     opts: ClientOptions,
-    requests: AtomicU32,
+    /// Shared with the clients made from this one, so `requests` counts a whole sync.
+    requests: Arc<AtomicU32>,
+    /// Every request on a connection of its own (`fresh_connections`).
+    fresh: bool,
 }
 
 // ----- the shapes of MLflow's answers (only the fields the sync reads) -----
@@ -202,8 +207,27 @@ impl Client {
             base: base.trim_end_matches('/').to_owned(),
             auth,
             opts,
-            requests: AtomicU32::new(0),
+            requests: Arc::new(AtomicU32::new(0)),
+            fresh: false,
         })
+    }
+
+    /// The same client, sending every request on a connection of its own (`Connection: close`), for the
+    /// pull's reads that run side by side. MLflow's server (`mlflow server --workers N`) gives a connection
+    /// to one worker process for as long as it stays open, so parallel searches on kept-alive connections
+    /// could all land on one worker while another sat idle: the same first pull took 5.3–6.0 s when the
+    /// work was shared and 8.0–8.8 s when one worker did it all (BENCHMARKS.md, "Team sync"). A new
+    /// connection goes to a worker that is free to accept it. The push keeps its connections: its writes
+    /// are one at a time on the server anyway, and a thousand TLS handshakes would cost more.
+    pub fn fresh_connections(&self) -> Client {
+        Client {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            auth: self.auth.clone(),
+            opts: self.opts.clone(),
+            requests: Arc::clone(&self.requests),
+            fresh: true,
+        }
     }
 
     pub fn server(&self) -> &str {
@@ -233,6 +257,9 @@ impl Client {
             let mut req = self.http.request(method.clone(), &url).query(query);
             if let Some(b) = body {
                 req = req.json(b);
+            }
+            if self.fresh {
+                req = req.header(reqwest::header::CONNECTION, "close");
             }
             let retry = match self.authed(req).send().await {
                 Err(e) => {

@@ -203,7 +203,7 @@ fn sync_once(reg: &Registry, opts: &SyncOptions) -> Result<SyncReport> {
         let (batches, received) = std::sync::mpsc::channel::<Vec<RemoteModel>>();
         let taker = s.spawn(|| take_in(reg, &settings, received, now, opts));
         let read = rt.block_on(pull::read_server(
-            &client,
+            &client.fresh_connections(),
             &settings,
             &known,
             opts,

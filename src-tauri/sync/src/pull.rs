@@ -123,7 +123,19 @@ impl<'a, F: FnMut(Vec<RemoteModel>) -> Result<()>> Assembler<'a, F> {
             }
         }
         self.versions = Some(versions);
-        let runs = self.waiting_on.keys().cloned().collect();
+        // In the order of the models' names, which is the order MLflow lists registered models in: a run
+        // answer then makes whole the models whose pages came first, and the take-in keeps pace with the
+        // reading instead of waiting for the last page.
+        let mut runs: Vec<(&str, &str)> = self
+            .waiting_on
+            .iter()
+            .map(|(run, names)| {
+                let first = names.iter().min().map(String::as_str).unwrap_or("");
+                (first, run.as_str())
+            })
+            .collect();
+        runs.sort_unstable();
+        let runs = runs.into_iter().map(|(_, run)| run.to_owned()).collect();
         self.hand_on(self.waiting())?;
         Ok(runs)
     }
