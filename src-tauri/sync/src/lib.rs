@@ -62,8 +62,13 @@ pub struct SyncOptions {
     pub models_page: u32,
     /// Model versions per page.
     pub versions_page: u32,
-    /// Requests in flight at once (run searches, models pushed side by side; each model's order is kept).
+    /// Requests in flight at once while pushing (models side by side; each model's order is kept).
     pub parallel: usize,
+    /// Run searches in flight at once while pulling. Each is a few hundred milliseconds of one server
+    /// worker's CPU: more in flight than the server has workers only makes them share the workers, and
+    /// the answers then come in bunches the take-in waits for (10 000 runs: 5.2 s with 8 in flight, 4.8 s
+    /// with 2; BENCHMARKS.md). Two also leave a team's server room for everyone else.
+    pub searches: usize,
     /// Checked before every request and before each batch of models is taken in: a cancelled pull keeps
     /// the models it took in, each whole; a cancelled push stops between changes (each model's order kept,
     /// the rest waiting).
@@ -78,6 +83,7 @@ impl Default for SyncOptions {
             models_page: 1000,
             versions_page: 10_000,
             parallel: 8,
+            searches: 2,
             cancel: CancelToken::new(),
             progress: None,
         }

@@ -322,7 +322,7 @@ async fn read_metrics(
                 .map(|runs| (batch.len(), runs))
         }
     }))
-    .buffer_unordered(opts.parallel.max(1));
+    .buffer_unordered(opts.searches.max(1));
     while let Some((n, runs)) = stream.try_next().await? {
         done += n as u64;
         opts.report(Progress::Runs { done, total });
