@@ -428,6 +428,67 @@ fn an_alias_the_server_moves_between_the_pull_and_the_push_is_not_overwritten() 
     copies_kept(&reg);
 }
 
+/// A server that can't search registered models by a list of names (older MLflow servers answer `name IN`
+/// with INVALID_PARAMETER_VALUE): the push reads each model alone before moving its alias, the moves arrive,
+/// and an alias moved on the server in the meantime is still a conflict, not an overwrite.
+#[test]
+fn a_server_that_refuses_a_search_by_names_gets_one_read_per_move() {
+    let server = std::sync::Arc::new(Server::start());
+    let proxy = RefusesIn::start(server.port);
+    let (_dir, reg) = registry(&proxy.url);
+    let ids: Vec<String> = (0..3)
+        .map(|i| {
+            let id = register(&reg, &format!("refuses-in-{i}"), "1.0.0");
+            reg.share(&id).expect("share");
+            add_version(&reg, &id, "1.1.0");
+            id
+        })
+        .collect();
+    let reg = within(120, move || {
+        sync(&reg, &quick()).expect("share sync");
+        reg
+    });
+    // Each model's 1.1.0 (MLflow version 2) goes to staging here; between the pull and the push another
+    // client points the first model's staging alias at version 1.
+    for id in &ids {
+        reg.promote(id).expect("promote");
+    }
+    let s = server.clone();
+    let opts = SyncOptions {
+        progress: Some(Box::new(move |p| {
+            if p == Progress::Applied {
+                s.py("c.set_registered_model_alias('refuses-in-0', 'staging', '1')");
+            }
+        })),
+        ..quick()
+    };
+    let (reg, r) = within(120, move || {
+        let r = sync(&reg, &opts).expect("sync");
+        (reg, r)
+    });
+    assert!(
+        proxy.refused.load(std::sync::atomic::Ordering::SeqCst) >= 1,
+        "the push asked for the models by names first"
+    );
+    assert_eq!(r.conflicts.len(), 1, "{r:?}");
+    assert_eq!(r.conflicts[0].name, "refuses-in-0");
+    for (name, version) in [
+        ("refuses-in-0", "1"),
+        ("refuses-in-1", "2"),
+        ("refuses-in-2", "2"),
+    ] {
+        assert_eq!(
+            server.py(&format!(
+                "print(c.get_model_version_by_alias('{name}', 'staging').version)"
+            )),
+            version,
+            "{name}"
+        );
+    }
+    assert_eq!(reg.remote_status().expect("status").waiting, 1);
+    copies_kept(&reg);
+}
+
 #[test]
 fn taking_the_servers_side_drops_the_local_change_and_applies_the_server() {
     let server = Server::start();

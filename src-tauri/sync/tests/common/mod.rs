@@ -265,3 +265,89 @@ pub fn within<T: Send + 'static>(secs: u64, body: impl FnOnce() -> T + Send + 's
         }
     }
 }
+
+/// An MLflow server that can't search registered models by a list of names, as servers older than the
+/// pinned one answer `name IN (...)`: a proxy in front of a real server that answers such a search with
+/// MLflow's 400 INVALID_PARAMETER_VALUE and forwards every other request. One request per connection
+/// (it answers `Connection: close`), which reqwest follows. `refused` counts the searches it refused.
+pub struct RefusesIn {
+    pub url: String,
+    pub refused: std::sync::Arc<std::sync::atomic::AtomicU32>,
+}
+
+impl RefusesIn {
+    pub fn start(upstream_port: u16) -> RefusesIn {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!(
+            "http://127.0.0.1:{}",
+            listener.local_addr().expect("addr").port()
+        );
+        let refused = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let counter = refused.clone();
+        // The thread ends with the test process; it holds nothing a later test needs.
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let counter = counter.clone();
+                std::thread::spawn(move || {
+                    let _ = proxy_one(conn, upstream_port, &counter);
+                });
+            }
+        });
+        RefusesIn { url, refused }
+    }
+}
+
+fn proxy_one(
+    mut client: std::net::TcpStream,
+    upstream_port: u16,
+    refused: &std::sync::atomic::AtomicU32,
+) -> std::io::Result<()> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut head = Vec::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+            if name.eq_ignore_ascii_case("connection") {
+                continue;
+            }
+        }
+        if line == "\r\n" {
+            head.extend_from_slice(b"Connection: close\r\n\r\n");
+            break;
+        }
+        head.extend_from_slice(line.as_bytes());
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    let request_line = String::from_utf8_lossy(&head)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned();
+    // The filter is in the query string, encoded: `name+IN+%28...` or `name%20IN%20(...`.
+    let by_names = request_line.contains("registered-models/search")
+        && (request_line.contains("name+IN+") || request_line.contains("name%20IN%20"));
+    if by_names {
+        refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let answer = r#"{"error_code": "INVALID_PARAMETER_VALUE", "message": "Invalid comparator 'IN' for attribute 'name'"}"#;
+        write!(
+            client,
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+            answer.len()
+        )?;
+        return client.flush();
+    }
+    let mut upstream = std::net::TcpStream::connect(("127.0.0.1", upstream_port))?;
+    upstream.write_all(&head)?;
+    upstream.write_all(&body)?;
+    std::io::copy(&mut upstream, &mut client)?;
+    client.flush()
+}
