@@ -190,17 +190,16 @@ fn a_model_taken_in_from_a_server_is_written_with_its_copies() {
             description: None,
         }
     };
+    // Versions 1 and 2 tag their framework; 3 has none.
+    let three_versions = || {
+        vec![
+            remote_version(1, measured(0.91), Some("ONNX")),
+            remote_version(2, measured(0.92), Some("PyTorch")),
+            remote_version(3, measured(0.93), None),
+        ]
+    };
     let pulled = [
-        model(
-            "In production at 2 of 3",
-            vec![
-                remote_version(1, measured(0.91), Some("ONNX")),
-                remote_version(2, measured(0.92), Some("PyTorch")),
-                remote_version(3, measured(0.93), None),
-            ],
-            Some("2"),
-            None,
-        ),
+        model("In production at 2 of 3", three_versions(), Some("2"), None),
         model(
             "Two versions, no alias",
             vec![
@@ -266,11 +265,7 @@ fn a_model_taken_in_from_a_server_is_written_with_its_copies() {
     // The next pull re-points a row the usual way (the copy trigger), and the copies still agree.
     let moved = [model(
         "In production at 2 of 3",
-        vec![
-            remote_version(1, measured(0.91), Some("ONNX")),
-            remote_version(2, measured(0.92), Some("PyTorch")),
-            remote_version(3, measured(0.93), None),
-        ],
+        three_versions(),
         Some("1"),
         None,
     )];
