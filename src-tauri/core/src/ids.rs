@@ -13,34 +13,22 @@ const DRAWS: usize = 8;
 
 /// A new model id (`model-1a2b3c4d`), free in this transaction.
 pub(crate) fn new_model_id(tx: &Connection) -> Result<String> {
-    free_id(tx, Table::Models, random_suffix)
+    free_id(
+        tx,
+        "model",
+        "SELECT 1 FROM models WHERE id = ?1",
+        random_suffix,
+    )
 }
 
 /// A new A/B test id (`ab-test-1a2b3c4d`), free in this transaction.
 pub(crate) fn new_ab_test_id(tx: &Connection) -> Result<String> {
-    free_id(tx, Table::AbTests, random_suffix)
-}
-
-#[derive(Clone, Copy)]
-enum Table {
-    Models,
-    AbTests,
-}
-
-impl Table {
-    fn prefix(self) -> &'static str {
-        match self {
-            Table::Models => "model",
-            Table::AbTests => "ab-test",
-        }
-    }
-
-    fn lookup(self) -> &'static str {
-        match self {
-            Table::Models => "SELECT 1 FROM models WHERE id = ?1",
-            Table::AbTests => "SELECT 1 FROM ab_tests WHERE id = ?1",
-        }
-    }
+    free_id(
+        tx,
+        "ab-test",
+        "SELECT 1 FROM ab_tests WHERE id = ?1",
+        random_suffix,
+    )
 }
 
 fn random_suffix() -> String {
@@ -49,23 +37,30 @@ fn random_suffix() -> String {
     s
 }
 
-fn free_id(tx: &Connection, table: Table, mut draw: impl FnMut() -> String) -> Result<String> {
-    let mut taken = tx.prepare_cached(table.lookup())?;
+/// `prefix-` and a draw, the first that `lookup` (a query of one id) does not find.
+fn free_id(
+    tx: &Connection,
+    prefix: &str,
+    lookup: &str,
+    mut draw: impl FnMut() -> String,
+) -> Result<String> {
+    let mut taken = tx.prepare_cached(lookup)?;
     for _ in 0..DRAWS {
-        let id = format!("{}-{}", table.prefix(), draw());
+        let id = format!("{prefix}-{}", draw());
         if !taken.exists([&id])? {
             return Ok(id);
         }
     }
     Err(RegistryError::Internal(format!(
-        "no free {} id after {DRAWS} random draws",
-        table.prefix()
+        "no free {prefix} id after {DRAWS} random draws"
     )))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MODELS: &str = "SELECT 1 FROM models WHERE id = ?1";
 
     fn registry_with_model(id: &str) -> Connection {
         let conn = crate::db::open_in_memory().expect("open");
@@ -82,7 +77,7 @@ mod tests {
     fn an_id_that_is_taken_is_drawn_again() {
         let conn = registry_with_model("model-0000000a");
         let mut draws = ["0000000a", "0000000b"].into_iter().map(str::to_owned);
-        let id = free_id(&conn, Table::Models, || draws.next().expect("a draw")).expect("id");
+        let id = free_id(&conn, "model", MODELS, || draws.next().expect("a draw")).expect("id");
         assert_eq!(id, "model-0000000b");
         assert_eq!(draws.next(), None, "two draws, no more");
     }
@@ -90,7 +85,8 @@ mod tests {
     #[test]
     fn a_table_with_no_free_draw_is_an_error_not_a_clash() {
         let conn = registry_with_model("model-0000000a");
-        let err = free_id(&conn, Table::Models, || "0000000a".to_owned()).expect_err("no free id");
+        let err =
+            free_id(&conn, "model", MODELS, || "0000000a".to_owned()).expect_err("no free id");
         assert!(err.to_string().contains("no free model id"), "{err}");
     }
 

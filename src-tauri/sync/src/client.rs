@@ -42,6 +42,7 @@ pub enum Auth {
     Bearer(String),
 }
 
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base: String,
@@ -221,12 +222,8 @@ impl Client {
     /// are one at a time on the server anyway, and a thousand TLS handshakes would cost more.
     pub fn fresh_connections(&self) -> Client {
         Client {
-            http: self.http.clone(),
-            base: self.base.clone(),
-            auth: self.auth.clone(),
-            opts: self.opts.clone(),
-            requests: Arc::clone(&self.requests),
             fresh: true,
+            ..self.clone()
         }
     }
 
