@@ -8,6 +8,7 @@ pub mod commands;
 pub mod error;
 pub mod menu;
 pub mod state;
+mod webview_env;
 
 use std::path::PathBuf;
 
@@ -48,34 +49,6 @@ pub fn register<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(commands::handler())
-}
-
-/// Without a GPU, WebKitGTK's accelerated compositing runs OpenGL on the CPU (Mesa's llvmpipe), and every
-/// repaint goes through it: scrolling the models table took 170 ms a frame that way, 16 ms with plain software
-/// painting (docs/adr/0009-software-painting-without-a-gpu.md). So when the machine has no DRM render node, the
-/// app asks WebKit for software painting, unless the user chose a compositing mode themselves.
-fn software_rendering_without_gpu() {
-    #[cfg(target_os = "linux")]
-    {
-        const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
-        if std::env::var_os(VAR).is_some() || has_render_node(std::path::Path::new("/dev/dri")) {
-            return;
-        }
-        // Before any thread of ours or GTK's exists: nothing else reads the environment concurrently.
-        std::env::set_var(VAR, "1");
-    }
-}
-
-/// Whether `dri` holds a DRM render node (`renderD128`, …), i.e. a GPU that WebKit can composite with.
-#[cfg(target_os = "linux")]
-fn has_render_node(dri: &std::path::Path) -> bool {
-    std::fs::read_dir(dri)
-        .map(|entries| {
-            entries
-                .flatten()
-                .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
-        })
-        .unwrap_or(false)
 }
 
 /// The most a log file grows before it is rotated, and how many rotated files are kept: at most ~6 MB of
@@ -145,7 +118,7 @@ pub fn run() {
         data_dir,
         sync_every,
     } = Args::parse();
-    software_rendering_without_gpu();
+    webview_env::prepare();
     // First, so a second launch hands over to the running app before it builds anything of its own.
     let builder =
         tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -232,19 +205,5 @@ mod tests {
         assert!(Args::try_parse_from(["modelops-app", "--bogus"]).is_err());
         // Commands are the CLI's: the app refuses them rather than opening a window that ignores them.
         assert!(Args::try_parse_from(["modelops-app", "list"]).is_err());
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn a_render_node_means_a_gpu_to_composite_with() {
-        let dri = tempfile::tempdir().unwrap();
-        assert!(!super::has_render_node(&dri.path().join("missing")));
-        std::fs::write(dri.path().join("card0"), b"").unwrap();
-        assert!(
-            !super::has_render_node(dri.path()),
-            "a card node alone is no render node"
-        );
-        std::fs::write(dri.path().join("renderD128"), b"").unwrap();
-        assert!(super::has_render_node(dri.path()));
     }
 }
