@@ -1,4 +1,5 @@
 import { memo } from "react";
+import { useInView } from "react-intersection-observer";
 import { AuditTools } from "./AuditTools";
 import { ProductionAtForm } from "./ProductionAtForm";
 import { TimelineEvents } from "./TimelineEvents";
@@ -9,7 +10,18 @@ export { EVENT_ACTIONS, TIMELINE_IDS } from "./constants";
 export const TIMELINE_SECTION_ID = "timeline";
 export const TIMELINE_HEADING_ID = "timeline-heading";
 
+/**
+ * How far below the window the events start loading: ahead of a brisk wheel scroll by ~100 ms, in which their
+ * one query_timeline call (~10 ms) and render are done. Not more: at the default window size the section
+ * starts ~1 000 px down, and the events would load with the page.
+ */
+const EVENTS_AHEAD = "240px 0px";
+
 export const TimelinePanel = memo(function TimelinePanel() {
+  // The first 100 events are the largest part of the page below the table, ~7 MB of the web process at 1 000
+  // models (BENCHMARKS.md, issue 17): they are fetched and rendered once the section comes near the window
+  // (the header's Timeline button scrolls it there), and then stay. Without IntersectionObserver, at once.
+  const { ref, inView } = useInView({ triggerOnce: true, rootMargin: EVENTS_AHEAD, fallbackInView: true });
   return (
     <section className="panel" id={TIMELINE_SECTION_ID} aria-labelledby={TIMELINE_HEADING_ID}>
       <div className="panel-head">
@@ -25,7 +37,9 @@ export const TimelinePanel = memo(function TimelinePanel() {
         <AuditTools />
       </div>
       <ProductionAtForm />
-      <TimelineEvents />
+      <div ref={ref} className={inView ? undefined : "timeline-events-ahead"}>
+        {inView ? <TimelineEvents /> : null}
+      </div>
     </section>
   );
 });
