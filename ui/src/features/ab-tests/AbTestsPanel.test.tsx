@@ -1,8 +1,9 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { ModelQuery } from "../../bindings/ModelQuery";
-import { model2, model3, runningAbTest } from "../../test/fixtures";
+import { abortedAbTest, model2, model3, runningAbTest } from "../../test/fixtures";
 import { manyModels, mockBackend, renderApp } from "../../test/render";
+import { PAST_SHOWN } from "./AbTestsPanel";
 
 const toasts = () => screen.getByRole("region", { name: "Notifications" });
 
@@ -184,4 +185,18 @@ describe("A/B tests", () => {
     expect(a).toHaveValue("");
     expect(within(form).getByRole("button", { name: "Start A/B test" })).toBeDisabled();
   });
+
+  it("shows the newest past tests and the rest on Show all", async () => {
+    const past = Array.from({ length: PAST_SHOWN + 3 }, (_, i) => ({ ...abortedAbTest, id: `ab-past-${i}` }));
+    mockBackend({}, { abTests: [runningAbTest, ...past] });
+    const { user } = renderApp();
+    const section = (await screen.findByRole("heading", { name: "A/B tests" })).closest("section") as HTMLElement;
+    const list = (await within(section).findByRole("heading", { name: /^Past/ })).parentElement as HTMLElement;
+    expect(within(list).getByRole("heading", { name: /^Past/ })).toHaveTextContent(`Past ${past.length}`);
+    expect(within(list).getAllByRole("listitem")).toHaveLength(PAST_SHOWN);
+    await user.click(within(list).getByRole("button", { name: `Show all ${past.length} past tests` }));
+    expect(within(list).getAllByRole("listitem")).toHaveLength(past.length);
+    expect(within(list).queryByRole("button", { name: /Show all/ })).toBeNull();
+  });
 });
+

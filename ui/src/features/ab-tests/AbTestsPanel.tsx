@@ -50,7 +50,7 @@ export const AbTestsPanel = memo(function AbTestsPanel() {
       ) : (
         <div className="ab-lists">
           <AbTestList title="Running" tests={running} empty="No A/B test is running." />
-          <AbTestList title="Past" tests={past} empty="No concluded or aborted tests yet." />
+          <AbTestList title="Past" tests={past} empty="No concluded or aborted tests yet." shown={PAST_SHOWN} />
         </div>
       )}
     </section>
@@ -191,7 +191,16 @@ function StartAbTestForm({ tests }: { tests: AbTest[] }) {
   );
 }
 
-function AbTestList({ title, tests, empty }: { title: string; tests: AbTest[]; empty: string }) {
+/**
+ * Past tests shown before "Show all": the newest (the list comes newest first). A registry keeps every test it
+ * ever ran, and each card is a few hundred elements; 50 past tests were ~1 400 px of the page at start-up.
+ */
+export const PAST_SHOWN = 5;
+
+function AbTestList({ title, tests, empty, shown }: { title: string; tests: AbTest[]; empty: string; shown?: number }) {
+  const [all, setAll] = useState(false);
+  const visible = all || shown === undefined ? tests : tests.slice(0, shown);
+  const hidden = tests.length - visible.length;
   return (
     <div className="ab-list">
       <h3>
@@ -201,11 +210,18 @@ function AbTestList({ title, tests, empty }: { title: string; tests: AbTest[]; e
         <p className="muted small">{empty}</p>
       ) : (
         <ul className="ab-items">
-          {tests.map((t) => (
+          {visible.map((t) => (
             <AbTestCard key={t.id} test={t} />
           ))}
         </ul>
       )}
+      {hidden > 0 ? (
+        <div className="load-more">
+          <Button size="sm" onClick={() => setAll(true)}>
+            Show all {tests.length} {title.toLowerCase()} tests
+          </Button>
+        </div>
+      ) : null}
     </div>
   );
 }
