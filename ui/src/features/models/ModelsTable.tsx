@@ -212,9 +212,22 @@ function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
   const loaded = useModelWindow(view, head, items[0]?.index ?? 0, items.at(-1)?.index ?? -1);
   const error = loaded.error;
 
-  const body = useTable({ features, columns, data: loaded.models, manualSorting: true });
+  // Only the rows in view go through the table's row model. Given every loaded row of the window's pages (up to
+  // 100), it built them all again each time the window crossed into a page: the longest frames of a steady
+  // scroll (BENCHMARKS.md, issue 17). Unchanged rows still skip rendering: ModelRow compares the models.
+  const modelAt = new Map(loaded.indexes.map((index, k) => [index, loaded.models[k]] as const));
+  const inView: Model[] = [];
+  const inViewIndexes: number[] = [];
+  for (const item of items) {
+    const m = modelAt.get(item.index);
+    if (m) {
+      inView.push(m);
+      inViewIndexes.push(item.index);
+    }
+  }
+  const body = useTable({ features, columns, data: inView, manualSorting: true });
   const rows = body.getRowModel().rows;
-  const rowAt = new Map(rows.map((row, k) => [loaded.indexes[k], row] as const));
+  const rowAt = new Map(rows.map((row, k) => [inViewIndexes[k], row] as const));
 
   const hasRows = rows.length > 0;
   useEffect(() => {
