@@ -245,6 +245,7 @@ async fn main() {
         app.el("//table[@aria-label='Events']").await;
         tokio::time::sleep(Duration::from_secs(2)).await;
         let (pss_timeline, _) = pss_mb(&binary, &format!("{n}-timeline"));
+        app.screenshot(&format!("bench-{n}-timeline")).await;
         app.quit().await;
 
         let r = json!({
