@@ -418,7 +418,7 @@ impl App {
     /// had failed, and the panic then named the screenshot instead of the element the test waited for.
     async fn failure_screenshot(&self, name: &str) {
         let path = output_dir().join(format!("{name}.png"));
-        match tokio::time::timeout(Duration::from_secs(20), self.wd.screenshot(&path)).await {
+        match tokio::time::timeout(Duration::from_secs(20), self.shoot(&path)).await {
             Ok(Ok(())) => eprintln!("screenshot of the failure: {}", path.display()),
             Ok(Err(e)) => eprintln!("no screenshot of the failure: {e}"),
             Err(_) => eprintln!("no screenshot of the failure: WebKitWebDriver took over 20 s"),
@@ -427,11 +427,20 @@ impl App {
 
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let path = output_dir().join(format!("{name}.png"));
-        self.wd
-            .screenshot(&path)
+        self.shoot(&path)
             .await
             .unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
         path
+    }
+
+    /// WebKitGTK's automation takes a screenshot at the page's next paint after the request. Painting without
+    /// GPU compositing (the app's mode on a machine without a GPU, as under Xvfb), a page with nothing to
+    /// repaint never paints again, and the request waits forever: measured on the empty Tauri window, every
+    /// screenshot taken a second or more after its last paint hung. So the page is first asked to repaint a
+    /// transparent pixel for the next two seconds.
+    async fn shoot(&self, path: &Path) -> WebDriverResult<()> {
+        self.wd.execute(REPAINT_SOON, Vec::new()).await?;
+        self.wd.screenshot(path).await
     }
 
     /// The page's own timing: milliseconds of the performance mark `name`, as epoch time.
@@ -444,6 +453,19 @@ impl App {
         ret.json().as_f64()
     }
 }
+
+/// See `App::shoot`. A 1-pixel mark of alpha 0.001 (no pixel of the screenshot changes), added and removed
+/// every 50 ms: each change is a repaint.
+const REPAINT_SOON: &str = r#"
+const mark = document.createElement("div");
+Object.assign(mark.style, { position: "fixed", left: "0", top: "0", width: "1px", height: "1px",
+  background: "rgba(0, 0, 0, 0.001)", pointerEvents: "none" });
+let changes = 0;
+const timer = setInterval(() => {
+  if (mark.isConnected) mark.remove(); else document.body.appendChild(mark);
+  if (++changes >= 40) { clearInterval(timer); mark.remove(); }
+}, 50);
+"#;
 
 pub const TOASTS: &str = "//section[@aria-label='Notifications']";
 

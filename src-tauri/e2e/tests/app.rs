@@ -117,6 +117,12 @@ async fn launch_shows_the_four_demo_models_from_sqlite() {
         painted - app.launched_at_ms
     );
     app.screenshot("table").await;
+    // A screenshot of a page that has painted nothing for a while: before `App::shoot` asked the page to
+    // repaint, this request waited forever (WebKit's automation waits for the next paint).
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    tokio::time::timeout(Duration::from_secs(30), app.screenshot("table-idle"))
+        .await
+        .expect("a screenshot of the idle page within 30 s");
     app.quit().await;
 }
 
