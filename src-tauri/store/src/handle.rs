@@ -378,6 +378,16 @@ mod tests {
             .expect("count")
     }
 
+    /// The connection's page cache is 1 MiB (schema::configure), not SQLite's default of 2 MB.
+    #[test]
+    fn the_page_cache_is_one_mebibyte() {
+        let store = Store::open_in_memory().expect("open");
+        let kib: i64 = store
+            .read(|r| Ok(r.query_row("PRAGMA cache_size", [], |row| row.get(0))?))
+            .expect("cache_size");
+        assert_eq!(kib, -1024);
+    }
+
     /// A statement that writes inside `read` is refused by SQLite, not rolled back silently, and the
     /// connection is writable again for the next `write`.
     #[test]
