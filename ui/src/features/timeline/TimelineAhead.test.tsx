@@ -18,7 +18,7 @@ const panel = async () => {
 describe("timeline below the window", () => {
   afterEach(() => resetIntersectionMocking());
 
-  it("asks for its events only once the section comes near the window, then keeps them", async () => {
+  it("renders its form and asks for its events only once the section comes near the window, then keeps them", async () => {
     setupIntersectionMocking(vi.fn);
     const backend = mockBackend();
     renderApp();
@@ -26,10 +26,12 @@ describe("timeline below the window", () => {
     // The rest of the page has loaded: the models table has its rows.
     await screen.findByRole("button", { name: `View details of ${model1.name}` });
     expect(within(p).queryByRole("table", { name: "Events" })).not.toBeInTheDocument();
+    expect(within(p).queryByRole("form", { name: "Which version was in production at…" })).not.toBeInTheDocument();
     expect(backend.timelineQueries()).toHaveLength(0);
 
     act(() => mockAllIsIntersecting(true));
     await within(p).findByRole("table", { name: "Events" });
+    expect(within(p).getByRole("form", { name: "Which version was in production at…" })).toBeInTheDocument();
     expect(backend.timelineQueries()).toHaveLength(1);
 
     act(() => mockAllIsIntersecting(false));

@@ -19,8 +19,9 @@ const EVENTS_AHEAD = "240px 0px";
 
 export const TimelinePanel = memo(function TimelinePanel() {
   // The first 100 events are the largest part of the page below the table, ~7 MB of the web process at 1 000
-  // models (BENCHMARKS.md, issue 17): they are fetched and rendered once the section comes near the window
-  // (the header's Timeline button scrolls it there), and then stay. Without IntersectionObserver, at once.
+  // models, and the "production at" form another ~1 MB (BENCHMARKS.md, issue 17): they are rendered once the
+  // section comes near the window (the header's Timeline button scrolls it there), and then stay. Without
+  // IntersectionObserver, at once.
   const { ref, inView } = useInView({ triggerOnce: true, rootMargin: EVENTS_AHEAD, fallbackInView: true });
   return (
     <section className="panel" id={TIMELINE_SECTION_ID} aria-labelledby={TIMELINE_HEADING_ID}>
@@ -36,9 +37,13 @@ export const TimelinePanel = memo(function TimelinePanel() {
         </div>
         <AuditTools />
       </div>
-      <ProductionAtForm />
       <div ref={ref} className={inView ? undefined : "timeline-events-ahead"}>
-        {inView ? <TimelineEvents /> : null}
+        {inView ? (
+          <>
+            <ProductionAtForm />
+            <TimelineEvents />
+          </>
+        ) : null}
       </div>
     </section>
   );
