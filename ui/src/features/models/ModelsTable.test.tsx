@@ -232,6 +232,13 @@ describe("models table: windowed fetching (100 000 models)", () => {
     for (const o of offsets) expect([49_900, 49_950, 50_000, 50_050]).toContain(o);
     const shown = bodyRows();
     expect(shown.length).toBeLessThan(40);
+    // One run of rows around the position, and spacers as tall as the rest: the scrollbar matches 100 000 rows.
+    await waitFor(() => expect(document.querySelector(".row-loading")).toBeNull());
+    const indexes = bodyRows().map((r) => Number(r.getAttribute("aria-rowindex")));
+    expect(indexes).toContain(50_002);
+    indexes.forEach((index, k) => expect(index).toBe(indexes[0]! + k));
+    const spacers = [...document.querySelectorAll<HTMLElement>(".row-spacer td")].map((td) => parseFloat(td.style.height));
+    expect(spacers.reduce((a, b) => a + b, 0) + indexes.length * ROW_HEIGHT).toBe(100_000 * ROW_HEIGHT);
 
     await user.click(screen.getByRole("button", { name: "Model" })); // name desc
     await waitFor(() =>

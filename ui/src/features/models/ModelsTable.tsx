@@ -19,8 +19,14 @@ import { useModelWindow } from "./useModelWindow";
 export const ROW_HEIGHT = 52;
 /** The sticky header row above the rows, inside the same scroll box (px, approximate). */
 const HEADER_HEIGHT = 35;
-/** Rows rendered beyond each edge of the visible ones. */
-const OVERSCAN = 4;
+/**
+ * The virtualizer's items are blocks of this many rows, not single rows: it keeps an offset, a size and a key per
+ * item, 2.4 MB for 100 000 rows, and the app used ~3 MB more memory after scrolling (BENCHMARKS.md, issue 17).
+ * The rows themselves are fixed-height, so a block's rows and the spacers around them are plain arithmetic.
+ */
+const ROWS_PER_BLOCK = 4;
+/** Blocks rendered beyond each edge of the visible ones: 4 to 7 rows. */
+const OVERSCAN_BLOCKS = 1;
 
 const PAINTED_MARK = "modelops:table-painted";
 
@@ -200,16 +206,22 @@ function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
   const total = head.total;
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer re-renders this component itself.
   const virtualizer = useVirtualizer({
-    count: total,
+    count: Math.ceil(total / ROWS_PER_BLOCK),
     getScrollElement: () => scrollEl,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN,
+    // The last block may hold fewer rows; only the spacers below use the size of the whole, and they count rows.
+    estimateSize: () => ROW_HEIGHT * ROWS_PER_BLOCK,
+    overscan: OVERSCAN_BLOCKS,
     paddingStart: HEADER_HEIGHT,
     initialRect: { width: 0, height: ROW_HEIGHT * 12 },
   });
-  const items = virtualizer.getVirtualItems();
+  const blocks = virtualizer.getVirtualItems();
+  // The rows `firstRow ..< endRow` of the blocks in the window.
+  const firstRow = (blocks[0]?.index ?? 0) * ROWS_PER_BLOCK;
+  const endRow = Math.min(total, ((blocks.at(-1)?.index ?? -1) + 1) * ROWS_PER_BLOCK);
+  const items: number[] = [];
+  for (let i = firstRow; i < endRow; i++) items.push(i);
   // The loaded rows of the window, with their absolute indexes (page 0 falls back on the head: dimmed while stale).
-  const loaded = useModelWindow(view, head, items[0]?.index ?? 0, items.at(-1)?.index ?? -1);
+  const loaded = useModelWindow(view, head, firstRow, endRow - 1);
   const error = loaded.error;
 
   // Only the rows in view go through the table's row model. Given every loaded row of the window's pages (up to
@@ -218,11 +230,11 @@ function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
   const modelAt = new Map(loaded.indexes.map((index, k) => [index, loaded.models[k]] as const));
   const inView: Model[] = [];
   const inViewIndexes: number[] = [];
-  for (const item of items) {
-    const m = modelAt.get(item.index);
+  for (const index of items) {
+    const m = modelAt.get(index);
     if (m) {
       inView.push(m);
-      inViewIndexes.push(item.index);
+      inViewIndexes.push(index);
     }
   }
   const body = useTable({ features, columns, data: inView, manualSorting: true });
@@ -234,10 +246,8 @@ function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
     if (hasRows) requestAnimationFrame(markTablePainted);
   }, [hasRows]);
 
-  const firstItem = items[0];
-  const lastItem = items.at(-1);
-  const padTop = firstItem ? firstItem.start - HEADER_HEIGHT : 0;
-  const padBottom = lastItem ? virtualizer.getTotalSize() - lastItem.end : 0;
+  const padTop = firstRow * ROW_HEIGHT;
+  const padBottom = endRow > firstRow ? (total - endRow) * ROW_HEIGHT : 0;
   // Rows whose page is still loading are drawn as one placeholder per run of them, not one skeleton row each:
   // while the scrollbar is dragged most frames land on rows not loaded yet, and a single cell is cheap to lay
   // out and paint (BENCHMARKS.md, issue 4).
@@ -267,15 +277,15 @@ function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
     }
     missing = [];
   };
-  for (const item of items) {
-    const row = rowAt.get(item.index);
+  for (const index of items) {
+    const row = rowAt.get(index);
     if (!row) {
-      missing.push(item.index);
+      missing.push(index);
       continue;
     }
     flushMissing();
     // Keyed by position: a new view's row at the same place reuses the element and updates its text.
-    out.push(<ModelRow key={item.index} row={row} index={item.index} onView={onView} />);
+    out.push(<ModelRow key={index} row={row} index={index} onView={onView} />);
   }
   flushMissing();
 
