@@ -359,18 +359,6 @@ impl App {
         self.el(&chosen).await;
     }
 
-    /// Scrolls the page to the section with this id, as the mouse wheel or the View menu does: the sections
-    /// below the models table render their content once they come near the window.
-    pub async fn scroll_to_section(&self, id: &str) {
-        self.wd
-            .execute(
-                "document.getElementById(arguments[0]).scrollIntoView()",
-                vec![json!(id)],
-            )
-            .await
-            .unwrap_or_else(|e| panic!("scroll to #{id}: {e}"));
-    }
-
     /// Whether a displayed element matches `xpath` now (no waiting).
     pub async fn shown(&self, xpath: &str) -> bool {
         self.first_shown(xpath).await.is_some()

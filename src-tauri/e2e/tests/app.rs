@@ -248,7 +248,6 @@ async fn lifecycle_actions_work_and_persist_across_restart() {
 #[ignore = "end-to-end: needs the release app and a display; run by scripts/e2e.sh"]
 async fn ab_test_starts_and_stops() {
     let (_dir, app) = launch_fresh().await;
-    app.scroll_to_section("ab-tests").await;
     let form = "//form[@aria-label='Start an A/B test']";
     // The pickers search the registry as the user types (they scale to 100 000 models).
     for (input, text, id) in [
@@ -1028,7 +1027,6 @@ async fn ab_test_results_verdict_and_deploying_the_winner() {
     let run = app.registry().run_tests(b).expect("run tests");
     assert_eq!((run.passed, run.total), (5, 5));
 
-    app.scroll_to_section("ab-tests").await;
     for (input, text, id) in [("ab-model-a", "TGNN", a), ("ab-model-b", "Graph Neural", b)] {
         app.pick_model(input, text, id).await;
     }

@@ -1,5 +1,4 @@
 import { memo, useId, useState, type FormEvent } from "react";
-import { useInView } from "react-intersection-observer";
 import { Play } from "lucide-react";
 import type { AbTest } from "../../bindings/AbTest";
 import type { Model } from "../../bindings/Model";
@@ -17,18 +16,11 @@ export const AB_PICKER_IDS = { a: "ab-model-a", b: "ab-model-b" } as const;
 export const AB_TESTS_SECTION_ID = "ab-tests";
 export const AB_TESTS_HEADING_ID = "ab-tests-heading";
 
-/**
- * How far below the window the form and the tests start rendering, as the timeline's events do (TimelinePanel's
- * EVENTS_AHEAD). At the default window size the section starts ~250 px below the window.
- */
-const CONTENT_AHEAD = "120px 0px";
-
 export const AbTestsPanel = memo(function AbTestsPanel() {
+  const tests = useAbTests();
   const headingId = AB_TESTS_HEADING_ID;
-  // Below the models table, out of sight at start-up: the form, the tests and their query cost the web process
-  // ~2 MB (BENCHMARKS.md, issue 17), so they come when the section nears the window (View → A/B Tests scrolls
-  // here), and then stay. Without IntersectionObserver, at once.
-  const { ref, inView } = useInView({ triggerOnce: true, rootMargin: CONTENT_AHEAD, fallbackInView: true });
+  const running = (tests.data ?? []).filter((t) => t.status === "running");
+  const past = (tests.data ?? []).filter((t) => t.status !== "running");
 
   return (
     <section className="panel" id={AB_TESTS_SECTION_ID} aria-labelledby={headingId}>
@@ -43,19 +35,6 @@ export const AbTestsPanel = memo(function AbTestsPanel() {
           </p>
         </div>
       </div>
-      <div ref={ref} className={inView ? undefined : "ab-tests-ahead"}>
-        {inView ? <AbTestsContent /> : null}
-      </div>
-    </section>
-  );
-});
-
-function AbTestsContent() {
-  const tests = useAbTests();
-  const running = (tests.data ?? []).filter((t) => t.status === "running");
-  const past = (tests.data ?? []).filter((t) => t.status !== "running");
-  return (
-    <>
       <StartAbTestForm tests={tests.data ?? []} />
       {tests.isPending ? (
         <p className="muted loading-line">
@@ -74,9 +53,9 @@ function AbTestsContent() {
           <AbTestList title="Past" tests={past} empty="No concluded or aborted tests yet." shown={PAST_SHOWN} />
         </div>
       )}
-    </>
+    </section>
   );
-}
+});
 
 function StartAbTestForm({ tests }: { tests: AbTest[] }) {
   const toast = useToast();
