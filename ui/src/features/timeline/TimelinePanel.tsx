@@ -37,7 +37,7 @@ export const TimelinePanel = memo(function TimelinePanel() {
         </div>
         <AuditTools />
       </div>
-      <div ref={ref} className={inView ? undefined : "timeline-events-ahead"}>
+      <div ref={ref} className={inView ? "timeline-body" : "timeline-body timeline-events-ahead"}>
         {inView ? (
           <>
             <ProductionAtForm />
