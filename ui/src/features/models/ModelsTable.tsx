@@ -218,8 +218,6 @@ function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
   // The rows `firstRow ..< endRow` of the blocks in the window.
   const firstRow = (blocks[0]?.index ?? 0) * ROWS_PER_BLOCK;
   const endRow = Math.min(total, ((blocks.at(-1)?.index ?? -1) + 1) * ROWS_PER_BLOCK);
-  const items: number[] = [];
-  for (let i = firstRow; i < endRow; i++) items.push(i);
   // The loaded rows of the window, with their absolute indexes (page 0 falls back on the head: dimmed while stale).
   const loaded = useModelWindow(view, head, firstRow, endRow - 1);
   const error = loaded.error;
@@ -230,7 +228,7 @@ function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
   const modelAt = new Map(loaded.indexes.map((index, k) => [index, loaded.models[k]] as const));
   const inView: Model[] = [];
   const inViewIndexes: number[] = [];
-  for (const index of items) {
+  for (let index = firstRow; index < endRow; index++) {
     const m = modelAt.get(index);
     if (m) {
       inView.push(m);
@@ -277,7 +275,7 @@ function ModelRows({ view, head, scrollEl, onView }: ModelRowsProps) {
     }
     missing = [];
   };
-  for (const index of items) {
+  for (let index = firstRow; index < endRow; index++) {
     const row = rowAt.get(index);
     if (!row) {
       missing.push(index);

@@ -11,8 +11,8 @@ export const TIMELINE_SECTION_ID = "timeline";
 export const TIMELINE_HEADING_ID = "timeline-heading";
 
 /**
- * How far below the window the events start loading: ahead of a brisk wheel scroll by ~100 ms, in which their
- * one query_timeline call (~10 ms) and render are done. Not more: at the default window size the section
+ * How far below the window the "production at" form and the events start loading: ahead of a brisk wheel scroll
+ * by ~100 ms, in which the events' one query_timeline call (~10 ms) and the render are done. Not more: at the default window size the section
  * starts ~1 500 px down (1 000 models), and with 800 px the events still loaded with the page.
  */
 const EVENTS_AHEAD = "240px 0px";
