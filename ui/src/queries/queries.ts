@@ -51,11 +51,17 @@ export const useModelHead = (view: ModelView) =>
     placeholderData: keepPreviousData,
   });
 
+/**
+ * The loaded pages by their offset. A Map, not an array in the queries' order: useQueries merges what this returns
+ * into its previous answer (replaceEqualDeep), and when the window left a page the array shifted by one, so each
+ * model was merged with the one at its place in the page before: equal copies, not the cached objects. Every row
+ * in view then re-rendered and the longest frames of a steady scroll came from it (BENCHMARKS.md, issue 17).
+ * A Map is replaced, never merged.
+ */
 function combinePages(results: Array<{ data?: ModelPage | undefined; isError: boolean; error: Error | null }>) {
-  return {
-    pages: results.map((r) => r.data),
-    error: results.find((r) => r.isError)?.error ?? null,
-  };
+  const byOffset = new Map<number, ModelPage>();
+  for (const r of results) if (r.data) byOffset.set(r.data.offset, r.data);
+  return { byOffset: byOffset as ReadonlyMap<number, ModelPage>, error: results.find((r) => r.isError)?.error ?? null };
 }
 
 /** One page of a view, as the table's windows and its prefetching share it. */
@@ -68,8 +74,9 @@ export const modelPageQuery = (view: ModelView, pageIndex: number) =>
   });
 
 /**
- * The pages `pageIndexes` of a view (the ones the table's visible window touches), in that order. Only those in
- * `fetch` are fetched; the others show what the cache already holds, if anything. Same keys as useModelHead.
+ * The pages `pageIndexes` of a view (the ones the table's visible window touches), the loaded ones by offset. Only
+ * those in `fetch` are fetched; the others show what the cache already holds, if anything. Same keys as
+ * useModelHead.
  */
 export const useModelPages = (view: ModelView, pageIndexes: number[], fetch: ReadonlySet<number>) =>
   useQueries({

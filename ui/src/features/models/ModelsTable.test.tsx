@@ -248,6 +248,28 @@ describe("models table: windowed fetching (100 000 models)", () => {
     expect(await screen.findByText("Model 100000")).toBeInTheDocument();
   });
 
+  it("reading on past a page's last row keeps the rows still in view as they are, cells and all", async () => {
+    mockBackend({}, { models: manyModels(100_000) });
+    renderApp();
+    expect(await screen.findByText("Model 000001")).toBeInTheDocument();
+    const box = screen.getByRole("region", { name: "Models table, scrollable" });
+    const rowAt = (index: number) => document.querySelector(`tr[aria-rowindex="${index + 2}"]`);
+    // A window across pages 999 and 1000 ...
+    box.scrollTop = (50_000 - 8) * ROW_HEIGHT;
+    fireEvent.scroll(box);
+    await waitFor(() => expect(within(rowAt(50_005) as HTMLElement).getByText("Model 050006")).toBeInTheDocument());
+    await waitFor(() => expect(document.querySelector(".row-loading")).toBeNull());
+    const cell = rowAt(50_005)?.querySelector("th");
+    expect(cell).toBeTruthy();
+    // ... then down until page 999 has left it (the header above the rows is 35 px): the row still in view is the
+    // same row with the same cells, not rebuilt (rebuilding every row in view was the longest frame of a steady
+    // scroll: BENCHMARKS.md, issue 17).
+    box.scrollTop = (50_000 + 4) * ROW_HEIGHT + 40;
+    fireEvent.scroll(box);
+    await waitFor(() => expect(rowAt(49_999)).toBeNull());
+    expect(rowAt(50_005)?.querySelector("th")).toBe(cell);
+  });
+
   it("rows whose page is still loading are one placeholder as tall as those rows", async () => {
     const pending: Array<() => void> = [];
     const models = manyModels(1000);

@@ -51,6 +51,20 @@ describe("useModelWindow", () => {
     await waitFor(() => expect(offsets(backend)).toEqual(new Set([0, PAGE_SIZE, 450, 500, 550])));
   });
 
+  it("a row keeps its model object when the window leaves the page above it", async () => {
+    mockBackend({}, { models });
+    const { result, rerender } = renderWindow(PAGE_SIZE - 10, PAGE_SIZE + 10);
+    await waitFor(() => expect(result.current.indexes).toHaveLength(2 * PAGE_SIZE));
+    const at = (index: number) => result.current.models[result.current.indexes.indexOf(index)];
+    const before = at(PAGE_SIZE + 5);
+    expect(before?.name).toBe(`Model ${String(PAGE_SIZE + 6).padStart(6, "0")}`);
+    // Down past page 0's last row: only page 1 is left in the window. A copy of the same model, equal but not
+    // the same object, would re-render its row (ModelRow compares models by identity).
+    rerender({ first: PAGE_SIZE + 2, last: PAGE_SIZE + 22 });
+    expect(result.current.indexes[0]).toBe(PAGE_SIZE);
+    expect(at(PAGE_SIZE + 5)).toBe(before);
+  });
+
   it("a page that fails reports its error and leaves its rows out", async () => {
     mockBackend({ query_models: () => Promise.reject({ code: "IO", message: "disk gone" }) }, { models });
     const { result, rerender } = renderWindow(0, 20);

@@ -62,7 +62,7 @@ export function useModelWindow(view: ModelView, head: ModelPage, first: number, 
   const pageIndexes = useMemo(() => pagesCovering(first, last), [first, last]);
   const settled = useSettledPages(pageIndexes);
   const fetchable = useMemo(() => new Set(settled), [settled]);
-  const { pages, error } = useModelPages(view, pageIndexes, fetchable);
+  const { byOffset, error } = useModelPages(view, pageIndexes, fetchable);
 
   // Once the window rests, the pages just above and below it are fetched too, so that reading on in either
   // direction finds its rows loaded. Unobserved, they leave the cache after PAGE_GC_MS if nobody goes there.
@@ -82,15 +82,15 @@ export function useModelWindow(view: ModelView, head: ModelPage, first: number, 
   const loaded = useMemo(() => {
     const models: Model[] = [];
     const indexes: number[] = [];
-    pageIndexes.forEach((p, i) => {
-      const page = pages[i] ?? (p === 0 ? head : undefined);
+    for (const p of pageIndexes) {
+      const page = byOffset.get(p * PAGE_SIZE) ?? (p === 0 ? head : undefined);
       page?.models.forEach((m, j) => {
         models.push(m);
         indexes.push(p * PAGE_SIZE + j);
       });
-    });
+    }
     return { models, indexes };
-  }, [pageIndexes, pages, head]);
+  }, [pageIndexes, byOffset, head]);
 
   return { models: loaded.models, indexes: loaded.indexes, error };
 }
