@@ -34,8 +34,11 @@ trap 'rm -f "$measured" "$stdout"' EXIT
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
 gb() { awk -v b="$1" 'BEGIN { printf "%.2f GB", b / 1e9 }'; }
 field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
-# Runs the step under /usr/bin/time; sets $line (its output) and $rss_mb (the process's peak RSS).
+# Runs the step under /usr/bin/time; sets $line (its output) and $rss_mb (the process's peak RSS). The
+# previous step's writes are flushed first, so that their writeback is not timed as part of this one (a zstd
+# restore right after three plain ones unpacked in 2.2 s instead of 0.7).
 step() {
+  sync
   /usr/bin/time -f "%M" -o "$measured" "$bench" "$@" >"$stdout"
   line=$(cat "$stdout")
   rss_mb=$(awk '{ printf "%.0f", $1 / 1024 }' "$measured")

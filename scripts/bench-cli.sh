@@ -18,8 +18,11 @@ n=${1:-21}
 old=${2:-}
 size=10000
 target="${CARGO_TARGET_DIR:-target}"
-cargo build --release --locked -q -p modelops-cli
-cargo build --release --locked -q -p modelops-tools --bin modelops-gen
+# MODELOPS_BENCH_BUILT=1: the binaries already in the target folder (e.g. what ships, from scripts/bench-size.sh).
+if [ "${MODELOPS_BENCH_BUILT:-}" != 1 ]; then
+  cargo build --release --locked -q -p modelops-cli
+  cargo build --release --locked -q -p modelops-tools --bin modelops-gen
+fi
 new="$target/release/modelops"
 gen="$target/release/modelops-gen"
 

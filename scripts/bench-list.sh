@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 n=${1:-5}
 target="${CARGO_TARGET_DIR:-target}"
 bin="${MODELOPS_BIN:-$target/release/modelops}"
-[ -n "${MODELOPS_BIN:-}" ] || cargo build --release --locked -q -p modelops-cli
-cargo build --release --locked -q -p modelops-tools --bin modelops-gen
+[ -n "${MODELOPS_BIN:-}" ] || [ "${MODELOPS_BENCH_BUILT:-}" = 1 ] || cargo build --release --locked -q -p modelops-cli
+# MODELOPS_BENCH_BUILT=1: the CLI and the generator already in the target folder (scripts/bench-size.sh builds them).
+[ "${MODELOPS_BENCH_BUILT:-}" = 1 ] || cargo build --release --locked -q -p modelops-tools --bin modelops-gen
 gen="$target/release/modelops-gen"
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }

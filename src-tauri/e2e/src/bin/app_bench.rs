@@ -132,8 +132,11 @@ fn pss_mb(binary: &std::path::Path, label: &str) -> (f64, Vec<(String, f64)>) {
 
 /// PSS of an empty Tauri window (same Tauri and WebKitGTK, blank page), launched the same way.
 async fn empty_window_pss() -> Option<(f64, Vec<(String, f64)>)> {
-    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/release/examples/empty-window");
+    // Built with the app, in the same target folder (CARGO_TARGET_DIR when the caller set one).
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let bin = target.join("release/examples/empty-window");
     if !bin.is_file() {
         eprintln!(
             "no {} (cargo build --release --example empty-window): no baseline",
@@ -259,6 +262,7 @@ async fn main() {
             "pss_mb_after_scroll": (pss_scrolled * 10.0).round() / 10.0,
             "timeline_top_px": timeline_top.json(),
             "pss_mb_timeline_shown": (pss_timeline * 10.0).round() / 10.0,
+            "empty_window_pss_mb": baseline.as_ref().map(|(mb, _)| (mb * 10.0).round() / 10.0),
             "pss_parts_after_paint": parts.iter().map(|(n, mb)| json!({"process": n, "mb": (mb * 10.0).round() / 10.0})).collect::<Vec<_>>(),
         });
         eprintln!("{r}");

@@ -286,7 +286,7 @@ async fn main() {
     }
     let out = output_dir().join("../bench");
     std::fs::create_dir_all(&out).expect("bench dir");
-    let doc: Value = json!({ "models": n, "summary": rows, "raw": raw });
+    let doc: Value = json!({ "models": n, "search_debounce_ms": SEARCH_DEBOUNCE_MS, "summary": rows, "raw": raw });
     std::fs::write(
         out.join("view.json"),
         serde_json::to_string_pretty(&doc).unwrap_or_default(),
