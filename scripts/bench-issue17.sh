@@ -15,6 +15,8 @@
 # Each step's full output is kept in test-output/bench/issue17/; the summary at the end reads those files and
 # the JSON the window benches write (test-output/bench/app.json, view.json). Run it on an otherwise idle
 # machine: the figures are wall times. CI's own time is not in this run: it is `.ci/run` on a fresh clone.
+# scripts/bench-machine.sh runs before and after, and the table ends with its readings: this VM's page
+# faults cost several times more on some hours than on others, and most of these figures move with them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -32,12 +34,14 @@ step() {
   "$@" 2>&1 | tee "$out/$name.txt"
   echo "   ($((SECONDS - start)) s)"
 }
+step machine-before bash scripts/bench-machine.sh
 step size bash scripts/bench-size.sh
 export MODELOPS_BENCH_BUILT=1
 step window bash scripts/bench-app.sh
 step cli bash scripts/bench-cli.sh 21
 step list bash scripts/bench-list.sh 5
 step backups bash scripts/bench-backups.sh
+step machine-after bash scripts/bench-machine.sh
 
 python3 - "$out" <<'PY'
 import json, re, sys
@@ -96,4 +100,7 @@ print("| what the user does | issue 17 found | target | this run |")
 print("|---|---|---|---|")
 for r in rows:
     print("| " + " | ".join(r) + " |")
+print()
+for when in ("before", "after"):
+    print(f"{when}: " + text(f"machine-{when}").strip())
 PY
