@@ -726,13 +726,18 @@ fn list_all(reg: &Registry, a: ListArgs, out: &mut Out) -> Result<(), Failure> {
             w.write_all(b"[")?;
         }
         let mut first = true;
+        let mut line = Vec::with_capacity(1024);
         reg.for_each_model(&view, |m| {
-            let sep: &[u8] = if array && !first { b"," } else { b"" };
+            line.clear();
+            if array && !first {
+                line.push(b',');
+            }
             first = false;
+            modelops_core::models::append_model_json(&m, &mut line)
+                .map_err(|e| RegistryError::io("Can't write the list", e.into()))?;
+            line.push(b'\n');
             // A failed write (a closed pipe: `| head`) stops the read at once instead of walking the rest.
-            w.write_all(sep)
-                .and_then(|()| serde_json::to_writer(&mut *w, &m).map_err(io::Error::from))
-                .and_then(|()| w.write_all(b"\n"))
+            w.write_all(&line)
                 .map_err(|e| RegistryError::io("Can't write the list", e))
         })?;
         if array {

@@ -245,6 +245,13 @@ fn view_rowids(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// `model` as JSON, appended to `out`. Here rather than in the CLI because serde's code is generic and is
+/// compiled in the crate that names the writer: compiled in the CLI's size-first crate (opt-level "z",
+/// ADR 0023), the same call made `list --all` 17 % slower at 100 000 models (BENCHMARKS.md, session 19).
+pub fn append_model_json(model: &Model, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    serde_json::to_writer(out, model)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::types::*;
