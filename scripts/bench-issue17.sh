@@ -15,8 +15,8 @@
 # Each step's full output is kept in test-output/bench/issue17/; the summary at the end reads those files and
 # the JSON the window benches write (test-output/bench/app.json, view.json). Run it on an otherwise idle
 # machine: the figures are wall times. CI's own time is not in this run: it is `.ci/run` on a fresh clone.
-# scripts/bench-machine.sh runs before and after, and the table ends with its readings: this VM's page
-# faults cost several times more on some hours than on others, and most of these figures move with them.
+# scripts/bench-machine.sh runs before and after, and the table ends with its readings: this VM runs the
+# same binaries 2-3x slower on some hours than on others (BENCHMARKS.md, session 19).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # How fast this machine is right now, on work that none of our code does: a yardstick to print beside
 # wall-time figures. This machine is a VM whose speed changes by the hour (BENCHMARKS.md, "CI time" and
-# "Issue 17: the whole table"): on slow hours its page faults cost several times more, and every figure that
-# starts a process, maps memory or fills a cache (a CLI command, WebKit's frames, a restore) slows with them,
-# while arithmetic does not. A figure is only comparable with another taken at a similar yardstick.
+# "Issue 17: the whole table"): on 2026-12-05's slow hour the same binaries took 2-3x as long as on a fast
+# one. Which of these readings moves with that is still to be seen: there is no fast-hour reading yet. A
+# figure is only comparable with another taken at a similar yardstick.
 #
 #   scripts/bench-machine.sh        one line: page fault, process start, memory copy, SHA-256, SQLite
 set -euo pipefail
